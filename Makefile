@@ -1,0 +1,54 @@
+# Suban: `make run` starts the product, `make test` sets it up and tests it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv/bin
+RASA := .venv-rasa/bin/rasa
+RASA_ARGS := --config config.yml --domain nlu/domain --data nlu/data
+export SANIC_HOST ?= 127.0.0.1
+export RASA_PORT ?= 5005
+export ACTION_SERVER_PORT ?= 5055
+export PLATFORM_PORT ?= 8000
+export ACTION_SERVER_URL ?= http://127.0.0.1:$(ACTION_SERVER_PORT)
+# Rasa (TensorFlow) is chatty; keep its logs to what matters.
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+
+.PHONY: help setup train run test lint rasa-check eval-nlu bench clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup:  ## create .venv and .venv-rasa when missing or outdated
+	@scripts/setup.sh
+
+train: setup  ## train the Rasa model (skipped by Rasa when data and config are unchanged)
+	@echo "==> training the Rasa model when data or config changed"
+	@$(RASA) train $(RASA_ARGS) --out var/models --fixed-model-name suban
+
+run: train  ## start Rasa, the action server and the platform (Ctrl-C stops all)
+	@echo "==> starting Rasa :$(RASA_PORT), actions :$(ACTION_SERVER_PORT), platform :$(PLATFORM_PORT)"
+	@echo "    web chat: http://127.0.0.1:$(PLATFORM_PORT)/chat   health: http://127.0.0.1:$(PLATFORM_PORT)/healthz"
+	@$(VENV)/honcho start -f Procfile
+
+lint: setup  ## ruff and the import contracts
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/lint-imports
+
+rasa-check: train  ## Rasa's own checks: data validation and the test stories
+	$(RASA) data validate $(RASA_ARGS) --fail-on-warnings
+	$(RASA) test core --stories nlu/tests/test_stories.yml --model var/models/suban.tar.gz \
+		--endpoints nlu/endpoints.yml --out var/reports/rasa-test --fail-on-prediction-errors
+
+test: lint rasa-check  ## everything CI runs; ends with pytest's summary
+	$(VENV)/pytest
+
+eval-nlu: setup  ## NLU evaluation report (held-out split, 5-fold CV, baseline) under var/reports/nlu
+	.venv-rasa/bin/python scripts/eval_nlu.py
+
+bench: setup  ## speed and memory benchmarks, reports under var/reports/bench
+	$(VENV)/python -m scripts.bench
+
+clean:  ## remove trained models and reports (keeps the environments)
+	rm -rf var/models var/reports

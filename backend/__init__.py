@@ -1,0 +1,1 @@
+"""Suban's ticket platform: catalogue, places, routing, workflow, time limits, outbox, APIs."""

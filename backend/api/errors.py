@@ -1,0 +1,48 @@
+"""The one place where domain errors become HTTP responses."""
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from backend.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidRequest,
+    NotAuthenticated,
+    NotFound,
+    Unavailable,
+)
+
+STATUS_BY_ERROR: dict[type[DomainError], int] = {
+    InvalidRequest: 400,
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Unavailable: 503,
+}
+
+
+def status_for(error: DomainError) -> int:
+    """The HTTP status of a domain error (its nearest mapped base class)."""
+    for cls in type(error).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 400
+
+
+async def domain_error_handler(request: Request, error: Exception) -> JSONResponse:
+    """Render a domain error: Open311 paths get the GeoReport error list, the rest a detail."""
+    assert isinstance(error, DomainError)
+    status = status_for(error)
+    if request.url.path.startswith("/open311/"):
+        return JSONResponse([{"code": status, "description": error.message}], status_code=status)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(
+        {"detail": error.message, **error.details}, status_code=status, headers=headers
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the domain error handler on the app."""
+    app.add_exception_handler(DomainError, domain_error_handler)

@@ -1,0 +1,28 @@
+"""`GET /healthz`: 200 when every part answers, otherwise 503 naming the parts that are down."""
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from backend.api.deps import HttpDep, SessionDep, SettingsDep
+from backend.health import check_all
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz(session: SessionDep, http: HttpDep, settings: SettingsDep) -> JSONResponse:
+    """Report the health of the platform, its database, Rasa and the action server."""
+    parts = await check_all(
+        session=session,
+        http=http,
+        rasa_url=settings.rasa_url,
+        action_server_url=settings.action_server_url,
+        timeout_seconds=settings.health_timeout_seconds,
+    )
+    down = sorted(name for name, part in parts.items() if not part.ok)
+    body = {
+        "status": "ok" if not down else "down",
+        "down": down,
+        "parts": {name: {"ok": part.ok, "detail": part.detail} for name, part in parts.items()},
+    }
+    return JSONResponse(body, status_code=200 if not down else 503)

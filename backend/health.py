@@ -1,0 +1,78 @@
+"""Health of the platform and the services it depends on (database, Rasa, action server)."""
+
+import asyncio
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class PartHealth:
+    """Whether one part answers, and why not when it does not."""
+
+    ok: bool
+    detail: str
+
+
+def check_database(*, session: Session) -> PartHealth:
+    """The database answers a trivial query."""
+    try:
+        session.execute(text("SELECT 1"))
+    except Exception as exc:  # any driver error means the database is down for us
+        return PartHealth(ok=False, detail=f"database error: {exc.__class__.__name__}: {exc}")
+    return PartHealth(ok=True, detail="ok")
+
+
+async def check_rasa(
+    *, http: httpx.AsyncClient, rasa_url: str, timeout_seconds: float
+) -> PartHealth:
+    """The Rasa server answers `/status` with a loaded model."""
+    try:
+        response = await http.get(f"{rasa_url}/status", timeout=timeout_seconds)
+    except httpx.HTTPError as exc:
+        return PartHealth(ok=False, detail=f"unreachable at {rasa_url}: {exc.__class__.__name__}")
+    if response.status_code != 200:
+        return PartHealth(ok=False, detail=f"/status answered {response.status_code}")
+    if not response.json().get("model_file"):
+        return PartHealth(ok=False, detail="no model loaded")
+    return PartHealth(ok=True, detail=str(response.json()["model_file"]))
+
+
+async def check_action_server(
+    *, http: httpx.AsyncClient, action_server_url: str, timeout_seconds: float
+) -> PartHealth:
+    """The Rasa action server answers `/health`."""
+    try:
+        response = await http.get(f"{action_server_url}/health", timeout=timeout_seconds)
+    except httpx.HTTPError as exc:
+        return PartHealth(
+            ok=False, detail=f"unreachable at {action_server_url}: {exc.__class__.__name__}"
+        )
+    if response.status_code != 200:
+        return PartHealth(ok=False, detail=f"/health answered {response.status_code}")
+    return PartHealth(ok=True, detail="ok")
+
+
+async def check_all(
+    *,
+    session: Session,
+    http: httpx.AsyncClient,
+    rasa_url: str,
+    action_server_url: str,
+    timeout_seconds: float,
+) -> dict[str, PartHealth]:
+    """Every part's health; the remote checks run concurrently."""
+    rasa, actions = await asyncio.gather(
+        check_rasa(http=http, rasa_url=rasa_url, timeout_seconds=timeout_seconds),
+        check_action_server(
+            http=http, action_server_url=action_server_url, timeout_seconds=timeout_seconds
+        ),
+    )
+    return {
+        "platform": PartHealth(ok=True, detail="ok"),
+        "database": check_database(session=session),
+        "rasa": rasa,
+        "action_server": actions,
+    }

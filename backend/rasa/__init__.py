@@ -1,0 +1,1 @@
+"""The platform's HTTP client for the Rasa server (channels and the understanding endpoint)."""

@@ -1,0 +1,70 @@
+"""The one HTTP client the platform and its channels use to talk to the Rasa server."""
+
+import logging
+from typing import Any
+
+import httpx
+
+from backend.rasa.replies import BotReply
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE_TEXT = "抱歉，系统暂时无法处理您的消息，请稍后再试。如情况紧急，请拨打 12345。"
+
+
+class RasaUnavailable(Exception):
+    """Rasa did not answer, or answered with an error."""
+
+
+class RasaClient:
+    """Sends citizens' messages to Rasa's REST channel and triggers external events."""
+
+    def __init__(self, *, http: httpx.AsyncClient, base_url: str, token: str | None = None) -> None:
+        self._http = http
+        self._base_url = base_url.rstrip("/")
+        self._params = {"token": token} if token else {}
+
+    async def send_message(
+        self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> list[BotReply]:
+        """Deliver one inbound message and return the bot's replies in order."""
+        body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
+        try:
+            response = await self._http.post(
+                f"{self._base_url}/webhooks/rest/webhook", json=body, params=self._params
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa REST webhook failed: {exc}") from exc
+        replies = [BotReply.from_rasa(message) for message in response.json()]
+        if not replies:
+            # The REST channel swallows errors and answers `200 []`: treat silence as a failure.
+            log.warning("Rasa answered no message to %r from %s", text, sender_id)
+            raise RasaUnavailable("Rasa answered with no message")
+        return replies
+
+    async def trigger_intent(
+        self, *, sender_id: str, intent: str, entities: dict[str, Any] | None = None
+    ) -> list[BotReply]:
+        """Inject an external event (e.g. ticket resolved) and return what the bot says."""
+        try:
+            response = await self._http.post(
+                f"{self._base_url}/conversations/{sender_id}/trigger_intent",
+                json={"name": intent, "entities": entities or {}},
+                params=self._params,
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa trigger_intent failed: {exc}") from exc
+        return [BotReply.from_rasa(message) for message in response.json().get("messages", [])]
+
+    async def parse(self, *, text: str) -> dict[str, Any]:
+        """Run NLU only on a text (`/model/parse`)."""
+        try:
+            response = await self._http.post(
+                f"{self._base_url}/model/parse", json={"text": text}, params=self._params
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa parse failed: {exc}") from exc
+        return response.json()

@@ -1,0 +1,52 @@
+"""One settings object for the platform, read from the environment and an optional `.env`."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything configurable about the platform; `.env.example` documents each field."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'suban.db'}"
+    platform_host: str = "127.0.0.1"
+    platform_port: int = 8000
+    public_base_url: str = "http://127.0.0.1:8000"
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str | None = None
+    action_server_url: str = "http://127.0.0.1:5055"
+    health_timeout_seconds: float = 2.0
+    rasa_timeout_seconds: float = 30.0
+
+    telegram_bot_token: str | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_api_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
+
+    admin_api_token: str | None = None
+    open311_api_keys: str = ""
+    secret_key: str = Field(default="change-me-in-production", min_length=8)
+
+    scheduler_enabled: bool = True
+    sweep_interval_seconds: int = 60
+    outbox_interval_seconds: float = 2.0
+    timezone: str = "Asia/Shanghai"
+
+    @property
+    def open311_keys(self) -> set[str]:
+        """The Open311 API keys accepted besides those created by admins."""
+        return {key.strip() for key in self.open311_api_keys.split(",") if key.strip()}
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once on first use."""
+    return Settings()

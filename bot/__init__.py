@@ -1,0 +1,1 @@
+"""Suban's chat channels (Telegram, web chat) and the pipeline that connects them to Rasa."""

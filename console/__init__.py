@@ -1,0 +1,1 @@
+"""Web pages for operators, department staff and admins (Jinja2 + HTMX)."""

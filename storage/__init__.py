@@ -1,0 +1,1 @@
+"""Suban's persistence: SQLAlchemy 2 models, engine and sessions, Alembic migrations."""

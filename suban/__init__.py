@@ -1,0 +1,1 @@
+"""The composition root: assembles the platform app from backend, channels and console."""

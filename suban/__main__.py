@@ -1,0 +1,24 @@
+"""`python -m suban`: serve the platform with uvicorn on the configured host and port."""
+
+import logging
+
+import uvicorn
+
+from backend.settings import get_settings
+
+
+def main() -> None:
+    """Run the platform app."""
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    uvicorn.run(
+        "suban.app:create_app",
+        factory=True,
+        host=settings.platform_host,
+        port=settings.platform_port,
+        proxy_headers=True,
+    )
+
+
+if __name__ == "__main__":
+    main()

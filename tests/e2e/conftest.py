@@ -1,0 +1,72 @@
+"""Fixtures that run the real Suban stack: Rasa server, action server and the platform."""
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+
+from backend.settings import Settings
+from suban.app import create_app
+from tests.e2e.stack import RasaStack, free_port, running_rasa_stack
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A platform served by uvicorn on a free port, wired to the real Rasa stack."""
+
+    url: str
+    settings: Settings
+    rasa: RasaStack
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    """The whole product on free ports, for the duration of the test session."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    logs = tmp_path_factory.mktemp("e2e-logs")
+    with running_rasa_stack(log_dir=logs, backend_url=url) as stack:
+        settings = Settings(
+            database_url=f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'suban.db'}",
+            rasa_url=stack.rasa_url,
+            action_server_url=stack.action_server_url,
+            platform_port=port,
+            public_base_url=url,
+            _env_file=None,
+        )
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the platform did not start")
+            time.sleep(0.1)
+        try:
+            yield Platform(url=url, settings=settings, rasa=stack)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+
+
+@pytest.fixture
+def web_session() -> str:
+    """A fresh web chat session id."""
+    return f"e2e{time.time_ns()}"
+
+
+def say(platform: Platform, session_id: str, text: str) -> list[dict]:
+    """Type a message in the web chat and return the bot's replies."""
+    response = httpx.post(
+        f"{platform.url}/chat/api/messages",
+        json={"session_id": session_id, "text": text},
+        timeout=60,
+    )
+    response.raise_for_status()
+    return response.json()["replies"]

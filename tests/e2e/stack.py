@@ -1,0 +1,101 @@
+"""Start the real Rasa server and action server for end-to-end tests."""
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+RASA_BIN = REPO / ".venv-rasa" / "bin" / "rasa"
+MODEL = REPO / "var" / "models" / "suban.tar.gz"
+START_TIMEOUT_SECONDS = 240
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class RasaStack:
+    """URLs of a running Rasa server and action server."""
+
+    rasa_url: str
+    action_server_url: str
+
+
+def _wait_until(check: "callable[[], bool]", *, what: str, procs: list[subprocess.Popen]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        for proc in procs:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{what}: a process exited early with code {proc.returncode}")
+        try:
+            if check():
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise TimeoutError(f"{what} did not come up within {START_TIMEOUT_SECONDS} s")
+
+
+@contextmanager
+def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack]:
+    """Run `rasa run --enable-api` and `rasa run actions` on free ports until the block ends."""
+    if not MODEL.exists():
+        raise FileNotFoundError(f"{MODEL} is missing: run `make train` (make test does) first")
+    rasa_port, actions_port = free_port(), free_port()
+    action_server_url = f"http://127.0.0.1:{actions_port}"
+    env = {
+        **os.environ,
+        "ACTION_SERVER_URL": action_server_url,
+        "SUBAN_BACKEND_URL": backend_url,
+        "SANIC_HOST": "127.0.0.1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    commands = {
+        "actions": [
+            str(RASA_BIN), "run", "actions", "--actions", "actions", "-p", str(actions_port),
+        ],
+        "rasa": [
+            str(RASA_BIN), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(rasa_port),
+            "--model", str(MODEL), "--endpoints", "nlu/endpoints.yml",
+            "--credentials", "nlu/credentials.yml",
+        ],
+    }  # fmt: skip
+    log_dir.mkdir(parents=True, exist_ok=True)
+    procs: list[subprocess.Popen] = []
+    try:
+        for name, command in commands.items():
+            log = (log_dir / f"{name}.log").open("wb")
+            procs.append(
+                subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+            )
+        rasa_url = f"http://127.0.0.1:{rasa_port}"
+        _wait_until(
+            lambda: bool(httpx.get(f"{rasa_url}/status", timeout=2).json().get("model_file")),
+            what=f"Rasa server (log: {log_dir / 'rasa.log'})",
+            procs=procs,
+        )
+        _wait_until(
+            lambda: httpx.get(f"{action_server_url}/health", timeout=2).status_code == 200,
+            what=f"action server (log: {log_dir / 'actions.log'})",
+            procs=procs,
+        )
+        yield RasaStack(rasa_url=rasa_url, action_server_url=action_server_url)
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
