@@ -30,14 +30,23 @@ class Settings(BaseSettings):
     telegram_api_file_url: str = "https://api.telegram.org/file/bot"
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
+    # Photos citizens upload in the web chat (served under /chat/uploads/)
+    uploads_dir: Path = REPO_ROOT / "var" / "uploads"
 
     admin_api_token: str | None = None
+    # Bearer token the bot and the Rasa actions send on citizen-side calls (create a ticket,
+    # a citizen's tickets, rating, locate, catalogue). When unset those calls are open: the
+    # embedded default where the platform listens on 127.0.0.1 only. Set it when exposed.
+    service_api_token: str | None = None
     open311_api_keys: str = ""
     secret_key: str = Field(default="change-me-in-production", min_length=8)
 
     scheduler_enabled: bool = True
     sweep_interval_seconds: int = 60
     outbox_interval_seconds: float = 2.0
+    outbox_batch_size: int = 20
+    outbox_max_attempts: int = 8
+    reminder_window_hours: float = 4.0
     timezone: str = "Asia/Shanghai"
 
     @property

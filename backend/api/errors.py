@@ -3,6 +3,7 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from backend.api.open311_errors import install_open311_error_handlers
 from backend.errors import (
     Conflict,
     DomainError,
@@ -46,3 +47,4 @@ async def domain_error_handler(request: Request, error: Exception) -> JSONRespon
 def install_error_handlers(app: FastAPI) -> None:
     """Register the domain error handler on the app."""
     app.add_exception_handler(DomainError, domain_error_handler)
+    install_open311_error_handlers(app)

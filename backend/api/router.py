@@ -2,7 +2,23 @@
 
 from fastapi import APIRouter
 
-from backend.api.routes import health
+from backend.api.routes import (
+    admin,
+    catalogue,
+    citizens,
+    health,
+    locate,
+    open311,
+    outbox,
+    tickets,
+)
 
 api_router = APIRouter()
 api_router.include_router(health.router)
+api_router.include_router(open311.router)
+api_router.include_router(tickets.router)
+api_router.include_router(citizens.router)
+api_router.include_router(catalogue.router)
+api_router.include_router(locate.router)
+api_router.include_router(admin.router)
+api_router.include_router(outbox.router)

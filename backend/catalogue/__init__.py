@@ -1,0 +1,1 @@
+"""Service catalogue (诉求类别目录): categories, request types and urgent keywords."""

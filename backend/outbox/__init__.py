@@ -1,0 +1,1 @@
+"""The outbox (消息推送): citizen-visible changes, written with the change, delivered later."""

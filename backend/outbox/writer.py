@@ -1,0 +1,60 @@
+"""Writing outbox events in the same transaction as the ticket change they announce."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    ChannelIdentity,
+    OutboxEvent,
+    OutboxStatus,
+    Ticket,
+    TicketEvent,
+    TicketSubscriber,
+    utcnow,
+)
+
+
+def listening_identities(*, session: Session, ticket: Ticket) -> list[ChannelIdentity]:
+    """The chats that hear about a ticket: its reporter and reporters of tickets merged into it."""
+    return list(
+        session.scalars(
+            select(ChannelIdentity)
+            .join(TicketSubscriber, TicketSubscriber.channel_identity_id == ChannelIdentity.id)
+            .where(TicketSubscriber.ticket_id == ticket.id)
+            .order_by(ChannelIdentity.id)
+        )
+    )
+
+
+def write_ticket_notice(
+    *, session: Session, ticket: Ticket, event: TicketEvent, kind: str, text: str
+) -> list[OutboxEvent]:
+    """One pending outbox row per listening chat, keyed `ticket:{no}:{event_id}:{identity_id}`.
+
+    Nothing is written when nobody listens (e.g. an Open311 ticket without a chat): the change
+    is still in the ticket's history, which Open311 clients poll.
+    """
+    rows = []
+    for identity in listening_identities(session=session, ticket=ticket):
+        row = OutboxEvent(
+            ticket_id=ticket.id,
+            kind=kind,
+            payload={
+                "ticket_no": ticket.ticket_no,
+                "state": ticket.state,
+                "kind": kind,
+                "text": text,
+                "channel": identity.channel,
+                "chat_id": identity.chat_id,
+                "event_id": event.id,
+            },
+            dedupe_key=f"ticket:{ticket.ticket_no}:{event.id}:{identity.id}",
+            channel_identity_id=identity.id,
+            status=OutboxStatus.pending,
+            attempts=0,
+            next_attempt_at=utcnow(),
+        )
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows

@@ -1,0 +1,148 @@
+"""Ratings (评价): 1 不满意 reopens the ticket, 2 基本满意 / 3 满意 close it.
+
+One rating per ticket per handling round (round = the reopen count when rated). A second
+unsatisfied rating of the same ticket flags it for supervision (督办).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.auth.actor import Actor
+from backend.errors import Conflict, InvalidRequest
+from backend.tickets.events import record_event
+from backend.tickets.transitions import apply_transition
+from backend.tickets.workflow import Action
+from storage.models import Rating, Ticket, TicketState, utcnow
+
+UNSATISFIED = 1
+SCORE_NAMES = {1: "不满意", 2: "基本满意", 3: "满意"}
+
+
+@dataclass(frozen=True)
+class RatingInput:
+    """The citizen's rating: an overall score and optional aspect scores, all 1–3."""
+
+    score: int
+    speed: int | None = None
+    result: int | None = None
+    attitude: int | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class RatingOutcome:
+    """The stored rating and whether this call stored it (False: the same rating again)."""
+
+    rating: Rating
+    created: bool
+
+
+def _check(rating: RatingInput) -> None:
+    for name in ("score", "speed", "result", "attitude"):
+        value = getattr(rating, name)
+        if (value is not None or name == "score") and value not in SCORE_NAMES:
+            raise InvalidRequest(f"{name} must be 1, 2 or 3")
+
+
+def _same(stored: Rating, given: RatingInput) -> bool:
+    return (stored.score, stored.speed, stored.result, stored.attitude, stored.comment or None) == (
+        given.score,
+        given.speed,
+        given.result,
+        given.attitude,
+        given.comment or None,
+    )
+
+
+def submit_rating(
+    *,
+    session: Session,
+    ticket: Ticket,
+    rating: RatingInput,
+    actor: Actor,
+    channel_identity_id: int | None = None,
+    now: datetime | None = None,
+) -> RatingOutcome:
+    """Store the rating of the current round and apply its consequence.
+
+    The same rating sent twice counts once (returns the stored one); a different second rating
+    of the same round, or a rating of a ticket that is not resolved, is a Conflict.
+    """
+    _check(rating)
+    now = now or utcnow()
+    stored = session.scalar(
+        select(Rating).where(Rating.ticket_id == ticket.id, Rating.round == ticket.reopen_count)
+    )
+    if stored is not None:
+        if _same(stored, rating):
+            return RatingOutcome(rating=stored, created=False)
+        raise Conflict("您已评价过本次办理结果，感谢您的反馈。")
+    if ticket.state == TicketState.closed:
+        raise Conflict("该工单已办结归档，评价通道已关闭。感谢您的关注，如有新问题欢迎再次反映。")
+    if ticket.state != TicketState.resolved:
+        raise Conflict("工单尚未办结，办结后再请您评价。")
+    earlier_unsatisfied = session.scalar(
+        select(func.count(Rating.id)).where(
+            Rating.ticket_id == ticket.id, Rating.score == UNSATISFIED
+        )
+    )
+    stored = Rating(
+        ticket_id=ticket.id,
+        round=ticket.reopen_count,
+        score=rating.score,
+        speed=rating.speed,
+        result=rating.result,
+        attitude=rating.attitude,
+        comment=(rating.comment or "").strip() or None,
+        channel_identity_id=channel_identity_id,
+        created_at=now,
+    )
+    session.add(stored)
+    session.flush()
+    record_event(
+        session=session,
+        ticket=ticket,
+        actor=actor,
+        action="rate",
+        note=f"市民评价：{SCORE_NAMES[rating.score]}",
+        data={"score": rating.score, "round": stored.round},
+        at=now,
+    )
+    if rating.score == UNSATISFIED:
+        _unsatisfied(session=session, ticket=ticket, repeated=bool(earlier_unsatisfied), now=now)
+    else:
+        apply_transition(
+            session=session,
+            ticket=ticket,
+            action=Action.close,
+            actor=Actor.system(),
+            note=f"市民评价{SCORE_NAMES[rating.score]}，工单归档",
+            now=now,
+        )
+    return RatingOutcome(rating=stored, created=True)
+
+
+def _unsatisfied(*, session: Session, ticket: Ticket, repeated: bool, now: datetime) -> None:
+    """Reopen (重办); the second time, also flag for supervision (督办)."""
+    if repeated and not ticket.supervision:
+        ticket.supervision = True
+        record_event(
+            session=session,
+            ticket=ticket,
+            actor=Actor.system(),
+            action="supervise",
+            note="市民再次不满意，列入督办",
+            public=False,
+            at=now,
+        )
+    apply_transition(
+        session=session,
+        ticket=ticket,
+        action=Action.reopen,
+        actor=Actor.system(),
+        note="市民不满意，自动重办",
+        now=now,
+    )
