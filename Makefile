@@ -48,7 +48,7 @@ eval-nlu: setup  ## NLU evaluation report (held-out split, 5-fold CV, baseline) 
 	.venv-rasa/bin/python scripts/eval_nlu.py
 
 bench: setup  ## speed and memory benchmarks, reports under var/reports/bench
-	$(VENV)/python -m scripts.bench
+	$(VENV)/python scripts/bench.py
 
 clean:  ## remove trained models and reports (keeps the environments)
 	rm -rf var/models var/reports
