@@ -11,6 +11,8 @@ def main() -> None:
     """Run the platform app."""
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO; Telegram's URLs carry the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     uvicorn.run(
         "suban.app:create_app",
         factory=True,

@@ -10,7 +10,11 @@ from fastapi import FastAPI
 from backend.api.errors import install_error_handlers
 from backend.api.router import api_router
 from backend.rasa.client import RasaClient
+from backend.scheduler import start_background_jobs
+from backend.seed import seed_reference_data
 from backend.settings import Settings, get_settings
+from bot.channels import running_channels
+from bot.telegram.webhook import router as telegram_webhook_router
 from bot.webchat.routes import router as webchat_router
 from storage.db import create_db_engine, create_session_factory
 from storage.migrate import upgrade_to_head
@@ -28,13 +32,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_db_engine(settings.database_url)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
+        with app.state.session_factory.begin() as session:
+            seed_reference_data(session=session)
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
             app.state.http = http
             app.state.rasa = RasaClient(
                 http=http, base_url=settings.rasa_url, token=settings.rasa_token
             )
-            log.info("Suban platform ready on %s", settings.public_base_url)
-            yield
+            async with running_channels(
+                settings=settings, rasa=app.state.rasa, session_factory=app.state.session_factory
+            ) as channels:
+                app.state.telegram = channels.telegram
+                app.state.outbox_deliverer = channels.deliverer
+                jobs = start_background_jobs(
+                    settings=settings,
+                    session_factory=app.state.session_factory,
+                    deliver=app.state.outbox_deliverer,
+                )
+                app.state.background_jobs = jobs
+                log.info("Suban platform ready on %s", settings.public_base_url)
+                yield
+                if jobs is not None:
+                    await jobs.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -44,7 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.outbox_deliverer = None  # the chat channels' deliverer, set at start-up
+    app.state.telegram = None  # the Telegram bot, when TELEGRAM_BOT_TOKEN is set
     install_error_handlers(app)
     app.include_router(api_router)
     app.include_router(webchat_router)
+    app.include_router(telegram_webhook_router)
     return app

@@ -1,18 +1,37 @@
-"""Routes of the web chat: the page and the message endpoint."""
+"""Routes of the web chat: the page, messages, photo uploads and polling for proactive messages."""
 
+import asyncio
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Form,
+    HTTPException,
+    Query,
+    Request,
+    UploadFile,
+    status,
+)
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
+from backend.api.deps import SessionDep, SettingsDep
 from backend.rasa.client import RasaClient
+from bot.delivery.store import chat_updates
+from bot.payloads import photo_payload
 from bot.pipeline import handle_inbound
+from bot.webchat.uploads import MAX_PHOTO_BYTES, InvalidPhoto, save_photo, stored_photo
+from storage.models import Channel
 
 router = APIRouter(tags=["webchat"])
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+CHANNEL = Channel.web.value
+SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
 
 def get_rasa(request: Request) -> RasaClient:
@@ -36,6 +55,28 @@ class WebChatReplies(BaseModel):
     replies: list[dict]
 
 
+class WebChatPhotoReplies(WebChatReplies):
+    """What the bot answers to a photo, and where the photo is served."""
+
+    photo_url: str
+
+
+class WebChatUpdate(BaseModel):
+    """A proactive message (progress, rating prompt) waiting for the page."""
+
+    id: int
+    text: str | None
+    buttons: list[dict]
+    image: str | None
+
+
+class WebChatUpdates(BaseModel):
+    """Proactive messages after the page's cursor, and the new cursor."""
+
+    messages: list[WebChatUpdate]
+    last_id: int
+
+
 @router.get("/chat", response_class=HTMLResponse, include_in_schema=False)
 async def chat_page(request: Request) -> HTMLResponse:
     """The web chat page."""
@@ -46,6 +87,55 @@ async def chat_page(request: Request) -> HTMLResponse:
 async def post_message(message: WebChatMessage, rasa: RasaDep) -> WebChatReplies:
     """Send the citizen's message to the bot and return its replies."""
     replies = await handle_inbound(
-        rasa=rasa, channel="web", chat_id=message.session_id, text=message.text.strip()
+        rasa=rasa, channel=CHANNEL, chat_id=message.session_id, text=message.text.strip()
     )
     return WebChatReplies(replies=[reply.to_dict() for reply in replies])
+
+
+@router.post("/chat/api/photos")
+async def post_photo(
+    session_id: Annotated[str, Form(pattern=SESSION_ID_PATTERN)],
+    photo: Annotated[UploadFile, File(description="JPG, PNG, GIF or WebP, at most 10 MB")],
+    rasa: RasaDep,
+    settings: SettingsDep,
+) -> WebChatPhotoReplies:
+    """Store the citizen's photo, tell the bot about it, and return the bot's replies."""
+    data = await photo.read(MAX_PHOTO_BYTES + 1)
+    try:
+        name = await asyncio.to_thread(save_photo, data=data, directory=settings.uploads_dir)
+    except InvalidPhoto as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+    url = f"{settings.public_base_url.rstrip('/')}/chat/uploads/{name}"
+    replies = await handle_inbound(
+        rasa=rasa, channel=CHANNEL, chat_id=session_id, text=photo_payload(url=url)
+    )
+    return WebChatPhotoReplies(photo_url=url, replies=[reply.to_dict() for reply in replies])
+
+
+@router.get("/chat/uploads/{name}", include_in_schema=False)
+def get_upload(name: str, settings: SettingsDep) -> FileResponse:
+    """A photo uploaded in the web chat."""
+    try:
+        return FileResponse(stored_photo(name=name, directory=settings.uploads_dir))
+    except FileNotFoundError as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such photo") from error
+
+
+@router.get("/chat/api/updates")
+def get_updates(
+    session_id: Annotated[str, Query(pattern=SESSION_ID_PATTERN)],
+    session: SessionDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+) -> WebChatUpdates:
+    """Proactive messages for this chat with ids above `after` (the page polls this)."""
+    stored = chat_updates(session=session, channel=CHANNEL, chat_id=session_id, after=after)
+    messages = [
+        WebChatUpdate(
+            id=item.id,
+            text=item.reply.text,
+            buttons=[{"title": b.title, "payload": b.payload} for b in item.reply.buttons],
+            image=item.reply.image,
+        )
+        for item in stored
+    ]
+    return WebChatUpdates(messages=messages, last_id=stored[-1].id if stored else after)

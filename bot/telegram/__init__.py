@@ -1,0 +1,1 @@
+"""The Telegram channel (python-telegram-bot 22): citizens' chats in, replies and notices out."""

@@ -1,0 +1,57 @@
+"""A Rasa server double on an httpx mock transport: scripted replies, recorded requests."""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from backend.rasa.client import RasaClient
+
+Replies = list[dict[str, Any]]
+
+
+def echo(text: str) -> Replies:
+    """The default script: answer every message with `收到：<text>`."""
+    return [{"text": f"收到：{text}"}]
+
+
+@dataclass
+class RasaDouble:
+    """What the platform sent to Rasa, and what Rasa answers (settable per test)."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    triggers: list[dict[str, Any]] = field(default_factory=list)
+    reply_to: Callable[[str], Replies] = echo
+    trigger_replies: Callable[[dict[str, Any]], Replies] = lambda body: [
+        {"text": body["entities"]["event_message"]}
+    ]
+    down: bool = False
+
+    @property
+    def texts(self) -> list[str]:
+        """The texts of the messages sent to Rasa, in order."""
+        return [message["message"] for message in self.messages]
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request the way Rasa's HTTP API does."""
+        if self.down:
+            return httpx.Response(503, text="down")
+        body = json.loads(request.content)
+        if request.url.path == "/webhooks/rest/webhook":
+            self.messages.append(body)
+            replies = [
+                {"recipient_id": body["sender"], **r} for r in self.reply_to(body["message"])
+            ]
+            return httpx.Response(200, json=replies)
+        if request.url.path.endswith("/trigger_intent"):
+            sender = request.url.path.split("/")[2]
+            self.triggers.append({"sender": sender, **body})
+            return httpx.Response(200, json={"messages": self.trigger_replies(body)})
+        return httpx.Response(404)
+
+    def client(self) -> RasaClient:
+        """A RasaClient talking to this double."""
+        http = httpx.AsyncClient(transport=httpx.MockTransport(self.handle))
+        return RasaClient(http=http, base_url="http://rasa.test")

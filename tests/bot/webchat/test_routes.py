@@ -1,0 +1,105 @@
+"""The web chat's photo upload and its polling for proactive messages, through the real app."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from backend.rasa.replies import BotReply, Button
+from backend.settings import Settings
+from bot.delivery.store import store_replies
+from bot.webchat.uploads import MAX_PHOTO_BYTES
+from suban.app import create_app
+from tests.bot.rasa_double import RasaDouble
+
+SESSION = "websession42"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def client(app_settings: Settings, tmp_path: Path, rasa: RasaDouble) -> Iterator[TestClient]:
+    settings = app_settings.model_copy(
+        update={"uploads_dir": tmp_path / "uploads", "public_base_url": "http://chat.test"}
+    )
+    with TestClient(create_app(settings)) as client:
+        client.app.state.rasa = rasa.client()  # type: ignore[attr-defined]
+        yield client
+
+
+def test_a_photo_is_stored_served_and_sent_to_rasa_as_a_url(
+    client: TestClient, rasa: RasaDouble
+) -> None:
+    rasa.reply_to = lambda text: [{"text": "照片已收到，将作为工单附件。"}]
+    response = client.post(
+        "/chat/api/photos",
+        data={"session_id": SESSION},
+        files={"photo": ("scene.png", PNG, "image/png")},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    url = body["photo_url"]
+    assert url.startswith("http://chat.test/chat/uploads/") and url.endswith(".png")
+    assert body["replies"][0]["text"] == "照片已收到，将作为工单附件。"
+    [message] = rasa.messages
+    assert message["sender"] == f"web:{SESSION}"
+    assert message["message"] == f'/send_photo{{"photo_url":"{url}"}}'
+
+    served = client.get(url.removeprefix("http://chat.test"))
+    assert served.status_code == 200
+    assert served.content == PNG
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [(b"%PDF-1.7 not an image", "格式"), (b"", "空"), (PNG + b"0" * MAX_PHOTO_BYTES, "MB")],
+)
+def test_what_is_not_a_reasonable_photo_is_refused(
+    client: TestClient, rasa: RasaDouble, content: bytes, why: str
+) -> None:
+    response = client.post(
+        "/chat/api/photos",
+        data={"session_id": SESSION},
+        files={"photo": ("x.png", content, "image/png")},
+    )
+    assert response.status_code == 422
+    assert why in response.json()["detail"]
+    assert rasa.messages == []
+
+
+def test_only_uploaded_names_are_served(client: TestClient) -> None:
+    assert client.get("/chat/uploads/..%2Fsuban.db").status_code == 404
+    assert client.get("/chat/uploads/" + "0" * 32 + ".png").status_code == 404
+
+
+def test_the_page_polls_proactive_messages_after_its_cursor(client: TestClient) -> None:
+    with client.app.state.session_factory.begin() as session:  # type: ignore[attr-defined]
+        store_replies(
+            session=session,
+            channel="web",
+            chat_id=SESSION,
+            dedupe_key="ticket:SZ20261129-000001:7:1",
+            replies=[
+                BotReply(text="已办结：路灯已修复。"),
+                BotReply(text="请评价：", buttons=(Button(title="满意", payload="/rate"),)),
+            ],
+        )
+    first = client.get("/chat/api/updates", params={"session_id": SESSION}).json()
+    assert [m["text"] for m in first["messages"]] == ["已办结：路灯已修复。", "请评价："]
+    assert first["messages"][1]["buttons"] == [{"title": "满意", "payload": "/rate"}]
+    after = client.get(
+        "/chat/api/updates", params={"session_id": SESSION, "after": first["last_id"]}
+    ).json()
+    assert after == {"messages": [], "last_id": first["last_id"]}
+    other = client.get("/chat/api/updates", params={"session_id": "another-session"}).json()
+    assert other["messages"] == []
+
+
+def test_a_malformed_session_id_is_refused(client: TestClient) -> None:
+    assert client.get("/chat/api/updates", params={"session_id": "a b"}).status_code == 422
+
+
+def test_the_page_has_photo_upload_and_polling(client: TestClient) -> None:
+    page = client.get("/chat").text
+    assert "/chat/api/photos" in page
+    assert "/chat/api/updates" in page
