@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.outbox.delivery import Deliver
 from backend.outbox.dispatcher import dispatch_pending
 from backend.settings import Settings
+from backend.tickets.rating_followup import run_rating_followup
 from backend.timers.job import run_sweep
 from storage.models import utcnow
 
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 SWEEP_JOB_ID = "deadline-sweep"
 OUTBOX_JOB_ID = "outbox-dispatch"
+RATING_JOB_ID = "rating-followup"
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -81,7 +83,7 @@ def build_background_jobs(
     session_factory: sessionmaker[Session],
     deliver: Deliver | None,
 ) -> BackgroundJobs:
-    """The sweep job always; the outbox job only when a deliverer (a chat channel) is given."""
+    """The sweep and rating follow-up jobs always; the outbox job only with a deliverer."""
     jobs = BackgroundJobs()
     reminder_window = timedelta(hours=settings.reminder_window_hours)
 
@@ -91,6 +93,13 @@ def build_background_jobs(
         )
 
     jobs.add_job(job_id=SWEEP_JOB_ID, seconds=settings.sweep_interval_seconds, work=sweep)
+
+    async def rating_followup() -> None:
+        await asyncio.to_thread(run_rating_followup, session_factory=session_factory)
+
+    jobs.add_job(
+        job_id=RATING_JOB_ID, seconds=settings.sweep_interval_seconds, work=rating_followup
+    )
 
     if deliver is not None:
         deliverer = deliver

@@ -42,4 +42,5 @@ def render_notice(
         reopen_count=ticket.reopen_count,
         target_no=target_no or "",
         service_name=service_name,
+        resolved_at=local_time(ticket.resolved_at),
     )

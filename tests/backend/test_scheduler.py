@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.outbox.delivery import DeliveryResult, OutboxMessage
 from backend.scheduler import (
     OUTBOX_JOB_ID,
+    RATING_JOB_ID,
     SWEEP_JOB_ID,
     build_background_jobs,
     start_background_jobs,
@@ -29,13 +30,13 @@ def settings_for(database_url: str, **changes: object) -> Settings:
     return Settings(database_url=database_url, _env_file=None, **changes)  # type: ignore[arg-type]
 
 
-def test_only_the_sweep_runs_without_a_deliverer(
+def test_no_outbox_job_without_a_deliverer(
     database_url: str, session_factory: sessionmaker[Session]
 ) -> None:
     jobs = build_background_jobs(
         settings=settings_for(database_url), session_factory=session_factory, deliver=None
     )
-    assert jobs.job_ids == [SWEEP_JOB_ID]
+    assert jobs.job_ids == [SWEEP_JOB_ID, RATING_JOB_ID]
 
 
 def test_jobs_never_overlap_and_coalesce(
@@ -45,7 +46,7 @@ def test_jobs_never_overlap_and_coalesce(
     jobs = build_background_jobs(
         settings=settings, session_factory=session_factory, deliver=deliver_nothing
     )
-    assert jobs.job_ids == [SWEEP_JOB_ID, OUTBOX_JOB_ID]
+    assert jobs.job_ids == [SWEEP_JOB_ID, RATING_JOB_ID, OUTBOX_JOB_ID]
     for job_id, seconds in ((SWEEP_JOB_ID, 90), (OUTBOX_JOB_ID, 3)):
         job = jobs.scheduler.get_job(job_id)
         assert job.max_instances == 1
