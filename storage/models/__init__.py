@@ -1,0 +1,69 @@
+"""All mapped classes; importing this package registers every table on `Base.metadata`."""
+
+from storage.models.base import Base, utcnow
+from storage.models.catalogue import ServiceCategory
+from storage.models.channels import OutboundMessage, TelegramUpdate
+from storage.models.citizens import ChannelIdentity, Citizen
+from storage.models.conversations import Conversation, Message
+from storage.models.deadlines import AlertKind, Deadline, DeadlineAlert
+from storage.models.departments import Department
+from storage.models.enums import (
+    ActorKind,
+    Channel,
+    ContactPreference,
+    DepartmentLevel,
+    MessageDirection,
+    OutboxStatus,
+    RequestType,
+    StaffRole,
+    TicketSource,
+    TicketState,
+)
+from storage.models.outbox import OutboxEvent
+from storage.models.ratings import Rating
+from storage.models.routing import RoutingRule
+from storage.models.staff import ApiToken, Open311ApiKey, StaffUser
+from storage.models.tickets import (
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    TicketMedia,
+    TicketSubscriber,
+)
+
+__all__ = [
+    "ActorKind",
+    "AlertKind",
+    "ApiToken",
+    "Base",
+    "Channel",
+    "ChannelIdentity",
+    "Citizen",
+    "ContactPreference",
+    "Conversation",
+    "Deadline",
+    "DeadlineAlert",
+    "Department",
+    "DepartmentLevel",
+    "Message",
+    "MessageDirection",
+    "Open311ApiKey",
+    "OutboundMessage",
+    "OutboxEvent",
+    "OutboxStatus",
+    "Rating",
+    "RequestType",
+    "RoutingRule",
+    "ServiceCategory",
+    "StaffRole",
+    "StaffUser",
+    "TelegramUpdate",
+    "Ticket",
+    "TicketCounter",
+    "TicketEvent",
+    "TicketMedia",
+    "TicketSource",
+    "TicketState",
+    "TicketSubscriber",
+    "utcnow",
+]
