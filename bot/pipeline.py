@@ -3,8 +3,12 @@
 import logging
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.conversations.service import record_exchange
 from backend.rasa.client import UNAVAILABLE_TEXT, RasaClient, RasaUnavailable
 from backend.rasa.replies import BotReply
+from bot.transactions import run_in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -21,14 +25,63 @@ async def handle_inbound(
     chat_id: str | int,
     text: str,
     metadata: dict[str, Any] | None = None,
+    session_factory: sessionmaker[Session] | None = None,
 ) -> list[BotReply]:
-    """Send a citizen's message to Rasa; when Rasa fails, answer with a polite apology."""
+    """Send a citizen's message to Rasa; when Rasa fails, answer with a polite apology.
+
+    With a `session_factory`, the exchange is recorded with what the NLU understood.
+    """
+    conversation_id = sender_id(channel=channel, chat_id=chat_id)
+    nlu: dict[str, Any] | None = None
     try:
-        return await rasa.send_message(
-            sender_id=sender_id(channel=channel, chat_id=chat_id),
+        replies = await rasa.send_message(
+            sender_id=conversation_id,
             text=text,
             metadata={"channel": channel, "chat_id": str(chat_id), **(metadata or {})},
         )
+        if session_factory is not None:
+            nlu = _nlu_summary(await rasa.latest_message(sender_id=conversation_id))
     except RasaUnavailable:
-        log.exception("Rasa unavailable for %s:%s", channel, chat_id)
-        return [BotReply(text=UNAVAILABLE_TEXT)]
+        log.exception("Rasa unavailable for %s", conversation_id)
+        replies = [BotReply(text=UNAVAILABLE_TEXT)]
+    if session_factory is not None:
+        await _record(session_factory, channel, str(chat_id), text, nlu, replies)
+    return replies
+
+
+def _nlu_summary(latest: dict[str, Any]) -> dict[str, Any]:
+    """The parts of Rasa's parse worth keeping: intent, confidence, entities."""
+    intent = latest.get("intent") or {}
+    return {
+        "intent": intent.get("name"),
+        "confidence": intent.get("confidence"),
+        "entities": [
+            {key: entity.get(key) for key in ("entity", "value", "start", "end", "extractor")}
+            for entity in latest.get("entities") or []
+        ],
+    }
+
+
+async def _record(
+    session_factory: sessionmaker[Session],
+    channel: str,
+    chat_id: str,
+    text: str,
+    nlu: dict[str, Any] | None,
+    replies: list[BotReply],
+) -> None:
+    # Recording is for review and retraining; a failure must not cost the citizen the reply.
+    try:
+        await run_in_transaction(
+            session_factory,
+            lambda session: record_exchange(
+                session=session,
+                channel=channel,
+                chat_id=chat_id,
+                text=text,
+                nlu=nlu,
+                replies=[reply.text for reply in replies if reply.text],
+            ),
+        )
+    except Exception:
+        log.exception("could not record the exchange of %s:%s", channel, chat_id)

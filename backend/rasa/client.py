@@ -58,6 +58,18 @@ class RasaClient:
             raise RasaUnavailable(f"Rasa trigger_intent failed: {exc}") from exc
         return [BotReply.from_rasa(message) for message in response.json().get("messages", [])]
 
+    async def latest_message(self, *, sender_id: str) -> dict[str, Any]:
+        """What the NLU understood of the conversation's latest user message (intent, entities)."""
+        try:
+            response = await self._http.get(
+                f"{self._base_url}/conversations/{sender_id}/tracker",
+                params={**self._params, "include_events": "NONE"},
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa tracker failed: {exc}") from exc
+        return response.json().get("latest_message") or {}
+
     async def parse(self, *, text: str) -> dict[str, Any]:
         """Run NLU only on a text (`/model/parse`)."""
         try:

@@ -172,6 +172,7 @@ class TelegramHandlers:
             chat_id=chat.id,
             text=text,
             metadata=inbound_metadata(update),
+            session_factory=self._session_factory,
         )
         await self._say(update, context, replies)
 

@@ -18,6 +18,7 @@ from fastapi import (
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session, sessionmaker
 
 from backend.api.deps import SessionDep, SettingsDep
 from backend.rasa.client import RasaClient
@@ -40,6 +41,14 @@ def get_rasa(request: Request) -> RasaClient:
 
 
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
+
+
+def get_session_factory(request: Request) -> sessionmaker[Session]:
+    """The platform's session factory, for recording the conversation."""
+    return request.app.state.session_factory
+
+
+SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
 
 
 class WebChatMessage(BaseModel):
@@ -84,10 +93,16 @@ async def chat_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/chat/api/messages")
-async def post_message(message: WebChatMessage, rasa: RasaDep) -> WebChatReplies:
+async def post_message(
+    message: WebChatMessage, rasa: RasaDep, session_factory: SessionFactoryDep
+) -> WebChatReplies:
     """Send the citizen's message to the bot and return its replies."""
     replies = await handle_inbound(
-        rasa=rasa, channel=CHANNEL, chat_id=message.session_id, text=message.text.strip()
+        rasa=rasa,
+        channel=CHANNEL,
+        chat_id=message.session_id,
+        text=message.text.strip(),
+        session_factory=session_factory,
     )
     return WebChatReplies(replies=[reply.to_dict() for reply in replies])
 
@@ -98,6 +113,7 @@ async def post_photo(
     photo: Annotated[UploadFile, File(description="JPG, PNG, GIF or WebP, at most 10 MB")],
     rasa: RasaDep,
     settings: SettingsDep,
+    session_factory: SessionFactoryDep,
 ) -> WebChatPhotoReplies:
     """Store the citizen's photo, tell the bot about it, and return the bot's replies."""
     data = await photo.read(MAX_PHOTO_BYTES + 1)
@@ -107,7 +123,11 @@ async def post_photo(
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
     url = f"{settings.public_base_url.rstrip('/')}/chat/uploads/{name}"
     replies = await handle_inbound(
-        rasa=rasa, channel=CHANNEL, chat_id=session_id, text=photo_payload(url=url)
+        rasa=rasa,
+        channel=CHANNEL,
+        chat_id=session_id,
+        text=photo_payload(url=url),
+        session_factory=session_factory,
     )
     return WebChatPhotoReplies(photo_url=url, replies=[reply.to_dict() for reply in replies])
 

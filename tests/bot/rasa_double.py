@@ -28,6 +28,10 @@ class RasaDouble:
         {"text": body["entities"]["event_message"]}
     ]
     down: bool = False
+    nlu_of: Callable[[str], dict[str, Any]] = lambda text: {
+        "intent": {"name": "inform", "confidence": 0.9},
+        "entities": [],
+    }
 
     @property
     def texts(self) -> list[str]:
@@ -38,6 +42,9 @@ class RasaDouble:
         """Answer one request the way Rasa's HTTP API does."""
         if self.down:
             return httpx.Response(503, text="down")
+        if request.method == "GET" and request.url.path.endswith("/tracker"):
+            latest = self.nlu_of(self.texts[-1]) if self.messages else {}
+            return httpx.Response(200, json={"latest_message": latest})
         body = json.loads(request.content)
         if request.url.path == "/webhooks/rest/webhook":
             self.messages.append(body)

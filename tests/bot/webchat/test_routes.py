@@ -5,11 +5,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from backend.rasa.replies import BotReply, Button
 from backend.settings import Settings
 from bot.delivery.store import store_replies
 from bot.webchat.uploads import MAX_PHOTO_BYTES
+from storage.models import Message
 from suban.app import create_app
 from tests.bot.rasa_double import RasaDouble
 
@@ -103,3 +105,18 @@ def test_the_page_has_photo_upload_and_polling(client: TestClient) -> None:
     page = client.get("/chat").text
     assert "/chat/api/photos" in page
     assert "/chat/api/updates" in page
+
+
+def test_a_message_is_recorded_with_what_the_nlu_understood(
+    client: TestClient, rasa: RasaDouble
+) -> None:
+    rasa.nlu_of = lambda text: {"intent": {"name": "noise", "confidence": 0.96}, "entities": []}
+    response = client.post("/chat/api/messages", json={"session_id": SESSION, "text": "工地打桩"})
+    assert response.status_code == 200
+    with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
+        messages = session.scalars(select(Message).order_by(Message.id)).all()
+        rows = [(m.direction, m.text, m.nlu) for m in messages]
+    assert rows == [
+        ("inbound", "工地打桩", {"intent": "noise", "confidence": 0.96, "entities": []}),
+        ("outbound", "收到：工地打桩", None),
+    ]

@@ -1,0 +1,54 @@
+"""API shapes of conversations."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from storage.models import Conversation
+
+
+class NeedsHumanRequest(BaseModel):
+    """Why the bot hands the chat to a person."""
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class MessageOut(BaseModel):
+    """One message of a conversation."""
+
+    direction: str
+    text: str
+    nlu: dict[str, Any] | None
+    at: datetime
+
+
+class ConversationOut(BaseModel):
+    """A conversation with its chat and, when asked, its messages."""
+
+    id: int
+    channel: str
+    chat_id: str
+    needs_human: bool
+    started_at: datetime
+    last_message_at: datetime
+    messages: list[MessageOut] = []
+
+    @classmethod
+    def of(cls, conversation: Conversation, *, with_messages: bool = False) -> "ConversationOut":
+        """Serialise a conversation (messages only when asked: they can be many)."""
+        identity = conversation.channel_identity
+        return cls(
+            id=conversation.id,
+            channel=identity.channel,
+            chat_id=identity.chat_id,
+            needs_human=conversation.needs_human,
+            started_at=conversation.started_at,
+            last_message_at=conversation.last_message_at,
+            messages=[
+                MessageOut(direction=m.direction, text=m.text, nlu=m.nlu, at=m.at)
+                for m in conversation.messages
+            ]
+            if with_messages
+            else [],
+        )
