@@ -16,7 +16,7 @@ if [ ! -f "$stamp_main" ] || [ pyproject.toml -nt "$stamp_main" ] || [ requireme
   echo "==> installing the platform's dependencies into .venv (pinned by requirements/main.lock)"
   quiet_pip .venv/bin/pip install --quiet --upgrade pip
   quiet_pip .venv/bin/pip install --quiet -c requirements/main.lock -e ".[dev]"
-  .venv/bin/python -c "import fastapi, telegram, sqlalchemy, alembic, apscheduler" \
+  .venv/bin/python -W ignore -c "import fastapi, telegram, sqlalchemy, alembic, apscheduler" \
     || { echo "installing .venv failed" >&2; exit 1; }
   touch "$stamp_main"
 else
@@ -33,7 +33,7 @@ if [ ! -f "$stamp_rasa" ] || [ requirements/rasa.in -nt "$stamp_rasa" ] || [ req
   echo "==> installing Rasa 3.6.21 into .venv-rasa (about a minute and 2.7 GB the first time)"
   quiet_pip .venv-rasa/bin/pip install --quiet --upgrade pip
   quiet_pip .venv-rasa/bin/pip install --quiet -r requirements/rasa.in -c requirements/rasa.lock
-  .venv-rasa/bin/python -c "import rasa, rasa_sdk, jieba, httpx" \
+  .venv-rasa/bin/python -W ignore -c "import rasa, rasa_sdk, jieba, httpx" \
     || { echo "installing .venv-rasa failed" >&2; exit 1; }
   touch "$stamp_rasa"
 else
