@@ -42,6 +42,7 @@ rasa-check: train  ## Rasa's own checks: data validation and the test stories
 		--endpoints nlu/endpoints.yml --out var/reports/rasa-test --fail-on-prediction-errors
 
 test: lint rasa-check  ## everything CI runs; ends with pytest's summary
+	.venv-rasa/bin/python -m pytest tests/actions -p no:cacheprovider --confcutdir=tests/actions -q
 	$(VENV)/pytest
 
 eval-nlu: setup  ## NLU evaluation report (held-out split, 5-fold CV, baseline) under var/reports/nlu

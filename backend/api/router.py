@@ -6,11 +6,13 @@ from backend.api.routes import (
     admin,
     catalogue,
     citizens,
+    conversations,
     health,
     locate,
     open311,
     outbox,
     tickets,
+    understand,
 )
 
 api_router = APIRouter()
@@ -18,7 +20,9 @@ api_router.include_router(health.router)
 api_router.include_router(open311.router)
 api_router.include_router(tickets.router)
 api_router.include_router(citizens.router)
+api_router.include_router(conversations.router)
 api_router.include_router(catalogue.router)
 api_router.include_router(locate.router)
 api_router.include_router(admin.router)
 api_router.include_router(outbox.router)
+api_router.include_router(understand.router)

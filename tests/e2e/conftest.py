@@ -11,16 +11,26 @@ import uvicorn
 
 from backend.settings import Settings
 from suban.app import create_app
+from tests.e2e.fake_bot_api import FakeBotApi, serving_fake_bot_api
 from tests.e2e.stack import RasaStack, free_port, running_rasa_stack
+
+ADMIN_TOKEN = "e2e-admin-token"
 
 
 @dataclass(frozen=True)
 class Platform:
-    """A platform served by uvicorn on a free port, wired to the real Rasa stack."""
+    """A platform served by uvicorn on a free port, wired to the real Rasa stack and to a fake
+    Telegram Bot API that its bot polls."""
 
     url: str
     settings: Settings
     rasa: RasaStack
+    bot_api: FakeBotApi
+
+    @property
+    def staff_headers(self) -> dict[str, str]:
+        """Authorization for staff API calls (the admin token)."""
+        return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 @pytest.fixture(scope="session")
@@ -29,13 +39,22 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     logs = tmp_path_factory.mktemp("e2e-logs")
-    with running_rasa_stack(log_dir=logs, backend_url=url) as stack:
+    with (
+        running_rasa_stack(log_dir=logs, backend_url=url) as stack,
+        serving_fake_bot_api() as bot_api,
+    ):
         settings = Settings(
             database_url=f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'suban.db'}",
             rasa_url=stack.rasa_url,
             action_server_url=stack.action_server_url,
             platform_port=port,
             public_base_url=url,
+            admin_api_token=ADMIN_TOKEN,
+            telegram_bot_token=bot_api.api.token,
+            telegram_api_base_url=bot_api.base_url,
+            telegram_api_file_url=bot_api.file_url,
+            uploads_dir=tmp_path_factory.mktemp("e2e-uploads"),
+            outbox_interval_seconds=0.5,
             _env_file=None,
         )
         server = uvicorn.Server(
@@ -49,7 +68,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
                 raise RuntimeError("the platform did not start")
             time.sleep(0.1)
         try:
-            yield Platform(url=url, settings=settings, rasa=stack)
+            yield Platform(url=url, settings=settings, rasa=stack, bot_api=bot_api.api)
         finally:
             server.should_exit = True
             thread.join(timeout=30)

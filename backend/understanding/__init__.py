@@ -1,0 +1,7 @@
+"""Understanding a citizen's text (理解): act, category and place, for `/api/v1/understand`."""
+
+from backend.understanding.acts import act_of
+from backend.understanding.location import resolve_location
+from backend.understanding.service import Understanding, understand
+
+__all__ = ["Understanding", "act_of", "resolve_location", "understand"]

@@ -1,0 +1,98 @@
+"""A fake of the platform's internal API (contracts.md), served through httpx.MockTransport."""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from tenacity import wait_none
+
+from actions.backend_client import BackendClient
+
+# What the fake place resolver knows: a phrase in the text -> the place it names.
+PLACES: dict[str, dict[str, str | None]] = {
+    "粤海街道": {"district": "南山区", "street": "粤海街道"},
+    "科技园": {"district": "南山区", "street": "粤海街道", "address": "科技园"},
+    "建安一路": {"district": "宝安区", "street": "新安街道", "address": "建安一路"},
+    "福田区": {"district": "福田区"},
+    "南山区": {"district": "南山区"},
+    "东门老街": {"district": "罗湖区", "street": "东门街道", "address": "东门老街"},
+}
+
+
+def locate(text: str) -> dict[str, Any]:
+    """The fake resolver: merge what every known phrase in the text names."""
+    place: dict[str, Any] = {"district": None, "street": None, "community": None, "address": None}
+    spans = []
+    for phrase, named in PLACES.items():
+        start = text.find(phrase)
+        if start >= 0:
+            place.update({key: value for key, value in named.items() if value})
+            kind = "district" if phrase.endswith("区") else "landmark"
+            kind = "street" if phrase.endswith("街道") else kind
+            spans.append({"text": phrase, "start": start, "end": start + len(phrase), "kind": kind})
+    return {**place, "spans": spans}
+
+
+@dataclass
+class FakePlatform:
+    """Records requests; files tickets idempotently; can be switched off (`down`)."""
+
+    down: bool = False
+    requests: list[httpx.Request] = field(default_factory=list)
+    tickets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    open_tickets: list[dict[str, Any]] = field(default_factory=list)
+    rating_status: int = 201
+    extra: dict[str, Callable[[httpx.Request], httpx.Response]] = field(default_factory=dict)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        path = request.url.path
+        if path in self.extra:
+            return self.extra[path](request)
+        body = json.loads(request.content) if request.content else {}
+        if path == "/api/v1/locate":
+            return httpx.Response(200, json=locate(body.get("text") or ""))
+        if path == "/api/v1/tickets" and request.method == "POST":
+            return self._file(request, body)
+        if path.startswith("/api/v1/tickets/") and path.endswith("/rating"):
+            return httpx.Response(self.rating_status, json={"detail": "rated"})
+        if path.startswith("/api/v1/tickets/"):
+            ticket_no = path.rsplit("/", 1)[-1]
+            for ticket in self.tickets.values():
+                if ticket["ticket_no"] == ticket_no:
+                    return httpx.Response(200, json=ticket)
+            return httpx.Response(404, json={"detail": f"no ticket {ticket_no}"})
+        if path.startswith("/api/v1/citizens/"):
+            return httpx.Response(200, json=self.open_tickets)
+        if path.endswith("/needs-human"):
+            return httpx.Response(200, json={"needs_human": True})
+        return httpx.Response(404, json={"detail": f"no route {path}"})
+
+    def _file(self, request: httpx.Request, body: dict[str, Any]) -> httpx.Response:
+        key = request.headers["Idempotency-Key"]
+        if key in self.tickets:
+            return httpx.Response(200, json=self.tickets[key])
+        ticket = {
+            **body,
+            "ticket_no": f"SZ20261129-{len(self.tickets) + 1:06d}",
+            "state": "dispatched",
+            "department": "南山区粤海街道办事处",
+            "resolve_due": "2026-12-01T10:00:00+00:00",
+        }
+        self.tickets[key] = ticket
+        return httpx.Response(201, json=ticket)
+
+    def calls(self, path_part: str) -> list[httpx.Request]:
+        """The requests whose path contains `path_part`."""
+        return [request for request in self.requests if path_part in request.url.path]
+
+    def client(self) -> BackendClient:
+        """A BackendClient talking to this fake (no backoff between retries)."""
+        http = httpx.AsyncClient(
+            transport=httpx.MockTransport(self.handle), base_url="http://platform"
+        )
+        return BackendClient(http=http, wait=wait_none())

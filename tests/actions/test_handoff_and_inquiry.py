@@ -1,0 +1,127 @@
+"""A human operator on request or after two misunderstandings; inquiries and the FAQ."""
+
+import json
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer_inquiry import AnswerInquiry
+from actions.handoff import HandleFallback, Handoff
+from tests.actions.conftest import make_tracker, slot_events, texts, user_event
+from tests.actions.fake_platform import FakePlatform
+
+
+async def test_asking_for_a_human_marks_the_conversation(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(text="转人工", intent="request_human", sender_id="telegram:77")
+    events = await Handoff().run(dispatcher, tracker, {})
+    (request,) = platform.calls("/needs-human")
+    assert request.url.path == "/api/v1/conversations/telegram/77/needs-human"
+    assert "转人工" in json.loads(request.content)["reason"]
+    assert "人工客服" in texts(dispatcher)[0]
+    assert slot_events(events) == {"handed_off": True}
+
+
+async def test_one_misunderstanding_does_not_call_a_human(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    history = [user_event("你好", "greet"), user_event("呃那个", "nlu_fallback", 0.2)]
+    tracker = make_tracker(text="呃那个", intent="nlu_fallback", events=history)
+    assert await HandleFallback().run(dispatcher, tracker, {}) == []
+    assert platform.calls("/needs-human") == []
+
+
+async def test_two_misunderstandings_in_a_row_call_a_human(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    history = [user_event("呃那个", "nlu_fallback", 0.2), user_event("嗯这个", "nlu_fallback", 0.3)]
+    tracker = make_tracker(text="嗯这个", intent="nlu_fallback", events=history)
+    events = await HandleFallback().run(dispatcher, tracker, {})
+    assert len(platform.calls("/needs-human")) == 1
+    assert slot_events(events) == {"handed_off": True}
+    assert "人工客服" in texts(dispatcher)[0]
+
+
+async def test_an_unreachable_platform_says_the_handoff_failed(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    platform.down = True
+    events = await Handoff().run(dispatcher, make_tracker(text="转人工"), {})
+    assert events == []
+    assert "12345" in texts(dispatcher)[0]
+
+
+def ranking(faq: float) -> list[dict]:
+    """NLU's intent ranking: an inquiry, with `faq` this likely."""
+    return [{"name": "inquiry", "confidence": 1 - faq}, {"name": "faq", "confidence": faq}]
+
+
+def selector(confidence: float) -> dict:
+    return {
+        "faq": {
+            "response": {
+                "confidence": confidence,
+                "responses": [{"text": "深圳居住证：一般需在深圳办理居住登记满12个月……"}],
+                "utter_action": "utter_faq/residence_permit",
+            }
+        }
+    }
+
+
+async def test_a_well_matched_inquiry_is_answered_from_the_faq(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    tracker = make_tracker(
+        text="我想咨询一下居住证的事",
+        intent="inquiry",
+        response_selector=selector(0.99),
+        intent_ranking=[
+            {"name": "inquiry", "confidence": 0.9},
+            {"name": "faq", "confidence": 0.05},
+        ],
+    )
+    events = await AnswerInquiry().run(dispatcher, tracker, {})
+    assert texts(dispatcher)[0].startswith("深圳居住证")
+    assert slot_events(events)["inquiry_offered"] is False
+
+
+async def test_a_confident_selector_alone_is_not_a_good_match(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    """公租房 is not in the FAQ: NLU finds it no FAQ question, whatever the selector says."""
+    tracker = make_tracker(
+        text="请问公租房怎么申请",
+        intent="inquiry",
+        response_selector=selector(0.96),
+        intent_ranking=[
+            {"name": "inquiry", "confidence": 0.996},
+            {"name": "faq", "confidence": 0.0},
+        ],
+    )
+    events = await AnswerInquiry().run(dispatcher, tracker, {})
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["提交咨询", "不用了"]
+    assert slot_events(events) == {"pending_inquiry": "请问公租房怎么申请", "inquiry_offered": True}
+
+
+async def test_a_poorly_matched_inquiry_is_offered_as_a_ticket(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    tracker = make_tracker(
+        text="新能源车补贴怎么申请",
+        intent="inquiry",
+        response_selector=selector(0.27),
+        intent_ranking=[
+            {"name": "inquiry", "confidence": 0.9},
+            {"name": "faq", "confidence": 0.05},
+        ],
+    )
+    await AnswerInquiry().run(dispatcher, tracker, {})
+    assert "转给相关部门" in texts(dispatcher)[0]
+
+
+async def test_a_misunderstood_message_naming_a_danger_still_gets_the_emergency_number(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(text="救命 着火了", intent="nlu_fallback", confidence=0.3)
+    await HandleFallback().run(dispatcher, tracker, {})
+    assert "119" in texts(dispatcher)[0]
