@@ -1,6 +1,5 @@
 """Delivery state of the outbox (admin only): `GET /api/v1/outbox?status=…`."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -8,33 +7,16 @@ from pydantic import BaseModel
 
 from backend.api.auth import AdminDep
 from backend.api.deps import SessionDep
-from backend.outbox.queries import count_by_status, list_outbox, parse_status
+from backend.outbox.queries import OutboxEntry, count_by_status, list_outbox, parse_status
 
 router = APIRouter(prefix="/api/v1/outbox", tags=["outbox"])
-
-
-class OutboxEventOut(BaseModel):
-    """One outbox event and where its delivery stands."""
-
-    id: int
-    ticket_no: str | None
-    kind: str
-    dedupe_key: str
-    channel: str | None
-    chat_id: str | None
-    status: str
-    attempts: int
-    next_attempt_at: datetime
-    last_error: str | None
-    delivered_at: datetime | None
-    created_at: datetime
 
 
 class OutboxOut(BaseModel):
     """Counts per status and the newest matching events."""
 
     counts: dict[str, int]
-    events: list[OutboxEventOut]
+    events: list[OutboxEntry]
 
 
 @router.get("", summary="Outbox delivery state")
@@ -51,5 +33,5 @@ def get_outbox(
     )
     return OutboxOut(
         counts=count_by_status(session=session),
-        events=[OutboxEventOut.model_validate(entry, from_attributes=True) for entry in entries],
+        events=entries,
     )
