@@ -13,6 +13,9 @@ export ACTION_SERVER_URL ?= http://127.0.0.1:$(ACTION_SERVER_PORT)
 # Rasa (TensorFlow) is chatty; keep its logs to what matters.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+# Rasa caches trained components under .rasa/cache (1 GB by default); DIET alone is ~150 MB and a
+# full cache evicts it, so an unchanged model would be retrained on every start.
+export RASA_MAX_CACHE_SIZE ?= 5000
 
 .PHONY: help setup train run test lint rasa-check eval-nlu bench clean
 
