@@ -46,6 +46,8 @@ rasa-check: train  ## Rasa's own checks: data validation and the test stories
 
 test: lint rasa-check  ## everything CI runs; ends with pytest's summary
 	.venv-rasa/bin/python -m pytest tests/actions -p no:cacheprovider --confcutdir=tests/actions -q
+	.venv-rasa/bin/python -m pytest tests/nlu/components -p no:cacheprovider \
+		--confcutdir=tests/nlu/components -q
 	$(VENV)/pytest
 
 eval-nlu: setup  ## NLU evaluation report (held-out split, 5-fold CV, baseline) under var/reports/nlu

@@ -25,9 +25,9 @@ from backend.settings import Settings
 from storage.db import create_db_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
-# tests/actions need rasa-sdk, which lives in the Rasa runtime: `make test` runs them there
-# (.venv-rasa/bin/python -m pytest tests/actions -p no:cacheprovider --confcutdir=tests/actions).
-collect_ignore = [] if importlib.util.find_spec("rasa_sdk") else ["actions"]
+# tests/actions and tests/nlu/components need rasa-sdk / rasa, which live in the Rasa runtime:
+# `make test` runs them there (.venv-rasa/bin/python -m pytest tests/actions ...).
+collect_ignore = [] if importlib.util.find_spec("rasa_sdk") else ["actions", "nlu/components"]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 NO_POSTGRES = "TEST_DATABASE_URL is not set: PostgreSQL variant skipped"
