@@ -31,6 +31,11 @@ from backend.places import locate_text
         "广州大学城",
         "从北京后海回来",
         "人行道上有坑",
+        "下水道沙井那一块堵了",  # 那一块 is a cue, but 水 before 沙井 is an ordinary word
+        "小区东门那一带有人摆摊",
+        "大运会期间交通管制",
+        "在大运会期间交通管制",
+        "我今天走大运了",
     ],
 )
 def test_ordinary_words_are_not_places(text: str) -> None:
@@ -56,6 +61,16 @@ def test_ordinary_words_are_not_places(text: str) -> None:
         ("南山区的大学城", "南山区", "桃源街道"),
         ("我在新安这边", "宝安区", "新安街道"),
         ("住在平湖", "龙岗区", "平湖街道"),
+        # 这一带 / 那一块 / 那一片 ... and a station (地铁站, 地铁口) after the name are cues
+        ("东门那一带的流动摊贩很多", "罗湖区", "东门街道"),
+        ("龙华那一带", "龙华区", None),
+        ("民治这一块的路灯不亮", "龙华区", "民治街道"),
+        ("大浪那一片", "龙华区", "大浪街道"),
+        ("光明这一片", "光明区", None),
+        ("民治地铁站旁边有人摆摊", "龙华区", "民治街道"),
+        ("沙井地铁口有人拉客", "宝安区", "沙井街道"),
+        ("大运那边堵车", "龙岗区", "龙城街道"),
+        ("龙岗大运", "龙岗区", "龙城街道"),
     ],
 )
 def test_guarded_forms_count_in_place_like_context(

@@ -106,6 +106,39 @@ def test_landmark_implies_district_and_street() -> None:
     assert where("去深圳北站") == ("龙华区", "民治街道", "深圳北站")
 
 
+@pytest.mark.parametrize(
+    ("text", "district", "street"),
+    [
+        # how citizens name places: short forms, areas, a landmark next to the district
+        ("南山科技园那边有栋楼在翻新", "南山区", "粤海街道"),
+        ("宝安西乡这块", "宝安区", "西乡街道"),
+        ("龙华民治地铁站旁边", "龙华区", "民治街道"),
+        ("福田CBD这边", "福田区", None),
+        ("罗湖东门老街后面的巷子", "罗湖区", "东门街道"),
+        ("蛇口那边", "南山区", "蛇口街道"),
+        ("坂田华为基地附近", "龙岗区", "坂田街道"),
+        ("在龙岗布吉", "龙岗区", "布吉街道"),
+        ("大芬那边路灯坏了", "龙岗区", "布吉街道"),
+        ("皇岗那边积水", "福田区", "福田街道"),
+        ("南油那边的服装批发市场门口乱停车", "南山区", None),
+        # English and pinyin names
+        ("noise near Shekou", "南山区", "蛇口街道"),
+        ("it's in Nanshan district, close to the Science Park", "南山区", "粤海街道"),
+        ("noise near Qianhai", "南山区", None),
+        ("construction noise in Houhai every night", "南山区", "粤海街道"),
+        ("garbage near Sea World", "南山区", "招商街道"),
+        ("the road is broken in Meilin", "福田区", "梅林街道"),
+        ("street vendors in Gangxia village", "福田区", "福田街道"),
+        ("traffic jam at Chegongmiao", "福田区", "沙头街道"),
+        ("rubbish everywhere in Baishizhou", "南山区", "沙河街道"),
+        ("painters block the road in Dafen Village", "龙岗区", "布吉街道"),
+    ],
+)
+def test_colloquial_and_english_place_names(text: str, district: str, street: str | None) -> None:
+    match = locate_text(text=text)
+    assert (match.district, match.street) == (district, street)
+
+
 def test_road_spanning_districts_gives_no_district() -> None:
     assert where("我住在深南大道边上") == (None, None, "深南大道")
 
