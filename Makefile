@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV := .venv/bin
 RASA := .venv-rasa/bin/rasa
 RASA_ARGS := --config config.yml --domain nlu/domain --data nlu/data
+NLU_REPORT ?= var/reports/nlu
 export SANIC_HOST ?= 127.0.0.1
 export RASA_PORT ?= 5005
 export ACTION_SERVER_PORT ?= 5055
@@ -50,8 +51,10 @@ test: lint rasa-check  ## everything CI runs; ends with pytest's summary
 		--confcutdir=tests/nlu/components -q
 	$(VENV)/pytest
 
-eval-nlu: setup  ## NLU evaluation report (held-out split, 5-fold CV, baseline) under var/reports/nlu
-	.venv-rasa/bin/python scripts/eval_nlu.py
+eval-nlu: setup  ## NLU report (held-out, 5-fold CV, baseline, place accuracy) under var/reports/nlu
+	.venv-rasa/bin/python scripts/eval_nlu.py --out $(NLU_REPORT)
+	$(VENV)/python scripts/eval_understand.py --out $(NLU_REPORT)
+	.venv-rasa/bin/python scripts/nlu_report.py --out $(NLU_REPORT)
 
 bench: setup  ## speed and memory benchmarks, reports under var/reports/bench
 	$(VENV)/python scripts/bench.py

@@ -1,4 +1,4 @@
-"""Evaluate the Chinese NLU model (自然语言理解评测) and write var/reports/nlu/report.md.
+"""Evaluate the Chinese NLU model (自然语言理解评测): train, test, parse, cross-validate, baseline.
 
 Runs with the Rasa runtime (``.venv-rasa/bin/python scripts/eval_nlu.py``, i.e.
 ``make eval-nlu``):
@@ -7,87 +7,50 @@ Runs with the Rasa runtime (``.venv-rasa/bin/python scripts/eval_nlu.py``, i.e.
 2. trains an NLU model on ``nlu/data`` (``rasa train nlu``);
 3. evaluates it on the held-out split ``nlu/tests/nlu_test.yml`` (``rasa test nlu``);
 4. runs 5-fold cross-validation on the training data;
-5. fits a TF-IDF (char 1-3 grams) + logistic regression baseline on the same split;
-6. writes the Markdown report next to Rasa's JSON reports and confusion matrices.
+5. parses every held-out text with the trained model in-process and writes
+   ``heldout/parses.jsonl`` (text, gold intent and entities, the model's parse);
+6. fits a TF-IDF (char 1-3 grams) + logistic regression baseline on the same split;
+7. writes ``run.json`` (counts, categories, near-copies, timings) for the report.
+
+``make eval-nlu`` then scores the place resolution of ``/api/v1/understand`` on the parses
+(``scripts/eval_understand.py``, platform runtime) and writes ``report.md``
+(``scripts/nlu_report.py``), all with the same ``--out``.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-CONFIG = ROOT / "config.yml"
-DOMAIN = ROOT / "nlu" / "domain"
-TRAIN_DATA = ROOT / "nlu" / "data"
-TRAIN_NLU = TRAIN_DATA / "nlu"
-CATEGORY_DATA = TRAIN_NLU / "categories"
-TEST_DATA = ROOT / "nlu" / "tests" / "nlu_test.yml"
-MODEL_DIR = ROOT / "var" / "models" / "eval"
-MODEL_NAME = "nlu-eval"
-TARGET_CATEGORY_MACRO_F1 = 0.93
-NEAR_COPY_RATIO = 0.8
-
-
-@dataclass(frozen=True)
-class Example:
-    """One labelled utterance; ``intent`` is the top-level intent (faq/x -> faq)."""
-
-    text: str
-    intent: str
-
-
-class EvaluationError(RuntimeError):
-    """A step of the evaluation failed; the message says which and why."""
-
-
-def load_examples(path: Path) -> list[Example]:
-    """Reads Rasa NLU YAML (a file or a folder) into (text, intent) pairs."""
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    data = load_data(str(path))
-    return [
-        Example(text=message.get("text"), intent=message.get("intent"))
-        for message in data.intent_examples
-    ]
-
-
-def category_intents(*, category_dir: Path) -> list[str]:
-    """Service-category intents: those whose training data lives in categories/."""
-    intents = {example.intent for example in load_examples(category_dir)}
-    if not intents:
-        raise EvaluationError(f"no category intents found under {category_dir}")
-    return sorted(intents)
-
-
-def near_copies(
-    *, train: list[Example], test: list[Example], threshold: float
-) -> list[tuple[float, Example, Example]]:
-    """Held-out examples whose closest training example is at least ``threshold`` similar."""
-    found: list[tuple[float, Example, Example]] = []
-    for held_out in test:
-        best_ratio, best = 0.0, train[0]
-        matcher = difflib.SequenceMatcher(autojunk=False)
-        matcher.set_seq2(held_out.text)
-        for candidate in train:
-            matcher.set_seq1(candidate.text)
-            if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
-                continue
-            ratio = matcher.ratio()
-            if ratio > best_ratio:
-                best_ratio, best = ratio, candidate
-        if best_ratio >= threshold:
-            found.append((best_ratio, held_out, best))
-    return sorted(found, key=lambda item: -item[0])
+from nlu_data import (
+    BASELINE_FILE,
+    CATEGORY_DATA,
+    CONFIG,
+    DOMAIN,
+    MODEL_DIR,
+    MODEL_NAME,
+    NEAR_COPY_RATIO,
+    PARSES_FILE,
+    ROOT,
+    RUN_FILE,
+    TEST_DATA,
+    TRAIN_DATA,
+    TRAIN_NLU,
+    EvaluationError,
+    Example,
+    category_intents,
+    load_examples,
+    near_copies,
+)
+from nlu_parses import write_parses
+from nlu_report import fallback_threshold
 
 
 def run_rasa(*, args: list[str], log_path: Path) -> float:
@@ -160,202 +123,35 @@ def baseline_report(*, train: list[Example], test: list[Example]) -> dict[str, A
     )
 
 
-def read_json(path: Path) -> Any:
-    if not path.exists():
-        raise EvaluationError(f"expected Rasa report {path} is missing")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def macro_f1(report: dict[str, Any], *, labels: list[str]) -> float:
-    """Unweighted mean F1 over ``labels`` (a label never predicted nor present counts 0)."""
-    return sum(report.get(label, {}).get("f1-score", 0.0) for label in labels) / len(labels)
-
-
-def entity_rows(out: Path) -> list[tuple[str, dict[str, Any]]]:
-    """Per-extractor entity reports (DIETClassifier, RegexEntityExtractor, ...)."""
-    rows = []
-    for path in sorted(out.glob("*_report.json")):
-        name = path.stem.removesuffix("_report")
-        if name in {"intent", "response_selection"}:
-            continue
-        rows.append((name, read_json(path)))
-    return rows
-
-
-def fallback_threshold() -> float:
-    """The FallbackClassifier threshold configured in config.yml."""
-    from rasa.shared.utils.io import read_yaml_file
-
-    for component in read_yaml_file(CONFIG)["pipeline"]:
-        if component["name"] == "FallbackClassifier":
-            return float(component.get("threshold", 0.3))
-    raise EvaluationError("config.yml has no FallbackClassifier")
-
-
-def below_threshold(*, out: Path, threshold: float) -> tuple[int, int]:
-    """(held-out messages whose top intent confidence is below ``threshold``, all messages)."""
-    predictions = [
-        *read_json(out / "intent_successes.json"),
-        *read_json(out / "intent_errors.json"),
-    ]
-    low = [p for p in predictions if p["intent_prediction"]["confidence"] < threshold]
-    return len(low), len(predictions)
-
-
-def fmt(value: float) -> str:
-    return f"{value:.3f}"
-
-
-def intent_table(
-    *, model: dict[str, Any], baseline: dict[str, Any], intents: list[str], categories: set[str]
-) -> list[str]:
-    lines = [
-        "| intent | support | model P | model R | model F1 "
-        "| baseline P | baseline R | baseline F1 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for intent in intents:
-        m, b = model.get(intent, {}), baseline.get(intent, {})
-        name = f"**{intent}**" if intent in categories else intent
-        lines.append(
-            f"| {name} | {m.get('support', b.get('support', 0))} "
-            f"| {fmt(m.get('precision', 0))} | {fmt(m.get('recall', 0))} "
-            f"| {fmt(m.get('f1-score', 0))} | {fmt(b.get('precision', 0))} "
-            f"| {fmt(b.get('recall', 0))} | {fmt(b.get('f1-score', 0))} |"
-        )
-    return lines
-
-
-def entity_table(rows: list[tuple[str, dict[str, Any]]]) -> list[str]:
-    lines = ["| extractor | entity | support | P | R | F1 |", "|---|---|---:|---:|---:|---:|"]
-    for extractor, report in rows:
-        for label, scores in report.items():
-            if not isinstance(scores, dict) or "f1-score" not in scores:
-                continue
-            lines.append(
-                f"| {extractor} | {label} | {scores.get('support', '')} "
-                f"| {fmt(scores['precision'])} | {fmt(scores['recall'])} "
-                f"| {fmt(scores['f1-score'])} |"
-            )
-    return lines
-
-
-def confusions(report: dict[str, Any], *, limit: int = 10) -> list[str]:
-    pairs = []
-    for intent, scores in report.items():
-        if isinstance(scores, dict):
-            for other, count in scores.get("confused_with", {}).items():
-                pairs.append((count, intent, other))
-    pairs.sort(reverse=True)
-    return [f"- {intent} → {other}: {count}" for count, intent, other in pairs[:limit]]
-
-
-def summary_of(report: dict[str, Any], *, categories: list[str]) -> dict[str, float]:
-    return {
-        "accuracy": report.get("accuracy", 0.0),
-        "macro_f1": report.get("macro avg", {}).get("f1-score", 0.0),
-        "category_macro_f1": macro_f1(report, labels=categories),
-    }
-
-
-def write_report(
+def run_summary(
     *,
-    out: Path,
+    model: Path,
     categories: list[str],
     train: list[Example],
     test: list[Example],
     copies: list[tuple[float, Example, Example]],
-    baseline: dict[str, Any],
     timings: dict[str, float],
-    folds: int | None,
-) -> dict[str, float]:
-    """Writes report.md; returns the headline figures."""
-    heldout = read_json(out / "heldout" / "intent_report.json")
-    model_summary = summary_of(heldout, categories=categories)
-    base_summary = summary_of(baseline, categories=categories)
-    gold = sorted({e.intent for e in test})
-    verdict = "met" if model_summary["category_macro_f1"] >= TARGET_CATEGORY_MACRO_F1 else "NOT met"
-    threshold = fallback_threshold()
-    low, total = below_threshold(out=out / "heldout", threshold=threshold)
-    lines = [
-        "# NLU evaluation (速办 Chinese NLU)",
-        "",
-        f"Generated {time.strftime('%Y-%m-%d %H:%M')} by `scripts/eval_nlu.py`. "
-        f"Training examples: {len(train)}; held-out examples: {len(test)} "
-        f"({len(categories)} service categories, {len(gold)} intents).",
-        "",
-        "## Headline (held-out split `nlu/tests/nlu_test.yml`)",
-        "",
-        "| metric | Rasa model | TF-IDF + LogReg baseline |",
-        "|---|---:|---:|",
-    ]
-    for key, label in [
-        ("category_macro_f1", "category macro-F1"),
-        ("macro_f1", "macro-F1 (all intents)"),
-        ("accuracy", "accuracy (all intents)"),
-    ]:
-        lines.append(f"| {label} | {fmt(model_summary[key])} | {fmt(base_summary[key])} |")
-    lines += [
-        "",
-        f"Target category macro-F1 ≥ {TARGET_CATEGORY_MACRO_F1}: **{verdict}**. "
-        "Rasa scores the classifier's own top intent (it undoes `nlu_fallback`); "
-        f"{low} of {total} held-out messages fall below the fallback threshold "
-        f"{threshold} and would get the fallback reply in a conversation.",
-        "",
-        "## Per-intent scores (held-out; categories in bold)",
-        "",
-        *intent_table(model=heldout, baseline=baseline, intents=gold, categories=set(categories)),
-        "",
-        "Most frequent confusions (model):",
-        "",
-        *(confusions(heldout) or ["- none"]),
-        "",
-        "## Entities (held-out)",
-        "",
-        *entity_table(entity_rows(out / "heldout")),
-    ]
-    selection = out / "heldout" / "response_selection_report.json"
-    if selection.exists():
-        faq = read_json(selection)
-        lines += [
-            "",
-            "## FAQ response selection (held-out)",
-            "",
-            f"accuracy {fmt(faq.get('accuracy', 0.0))}, "
-            f"weighted F1 {fmt(faq.get('weighted avg', {}).get('f1-score', 0.0))}.",
-        ]
-    if folds:
-        cv = read_json(out / "cv" / "intent_report.json")
-        cv_summary = summary_of(cv, categories=categories)
-        lines += [
-            "",
-            f"## {folds}-fold cross-validation (training data, test folds pooled)",
-            "",
-            f"category macro-F1 {fmt(cv_summary['category_macro_f1'])}, "
-            f"macro-F1 {fmt(cv_summary['macro_f1'])}, accuracy {fmt(cv_summary['accuracy'])}.",
-            "",
-            *entity_table(entity_rows(out / "cv")),
-        ]
-    lines += [
-        "",
-        "## Held-out hygiene",
-        "",
-        f"Held-out examples at least {NEAR_COPY_RATIO:.0%} similar (difflib ratio) to a "
-        f"training example: {len(copies)}.",
-        "",
-        *[f"- {ratio:.2f} `{a.text}` ~ `{b.text}`" for ratio, a, b in copies],
-        "",
-        "## Timings (seconds, this machine)",
-        "",
-        *[f"- {step}: {seconds:.0f}" for step, seconds in timings.items()],
-        "",
-        "Files: `heldout/` and `cv/` hold Rasa's JSON reports, errors and plots; "
-        "`intent_confusion_matrix.png` is the held-out confusion matrix.",
-    ]
-    (out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return {f"model_{k}": v for k, v in model_summary.items()} | {
-        f"baseline_{k}": v for k, v in base_summary.items()
+    folds: int,
+) -> dict[str, Any]:
+    """What the report needs besides Rasa's own files (written to run.json)."""
+    return {
+        "generated": time.strftime("%Y-%m-%d %H:%M"),
+        "model": str(model),
+        "folds": folds,
+        "train_examples": len(train),
+        "heldout_examples": len(test),
+        "categories": categories,
+        "heldout_intents": sorted({e.intent for e in test}),
+        "near_copies": [
+            {"ratio": ratio, "heldout": a.text, "train": b.text} for ratio, a, b in copies
+        ],
+        "fallback_threshold": fallback_threshold(),
+        "timings": timings,
     }
+
+
+def write_json(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def main() -> int:
@@ -378,25 +174,26 @@ def main() -> int:
     timings: dict[str, float] = {}
     model, timings["train"] = train_model(logs=logs)
     timings["test held-out"] = test_heldout(model=model, out=out / "heldout", logs=logs)
+    started = time.monotonic()
+    parsed = write_parses(model=model, data=TEST_DATA, path=out / PARSES_FILE)
+    timings["parse held-out"] = time.monotonic() - started
     if options.folds:
         timings["cross-validation"] = cross_validate(folds=options.folds, out=out / "cv", logs=logs)
     started = time.monotonic()
     baseline = baseline_report(train=train, test=test)
     timings["baseline"] = time.monotonic() - started
-    (out / "baseline_intent_report.json").write_text(
-        json.dumps(baseline, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    write_json(out / BASELINE_FILE, baseline)
     matrix = out / "heldout" / "intent_confusion_matrix.png"
     if matrix.exists():
         shutil.copy(matrix, out / "intent_confusion_matrix.png")
 
-    figures = write_report(
-        out=out, categories=categories, train=train, test=test, copies=copies,
-        baseline=baseline, timings=timings, folds=options.folds,
+    summary = run_summary(
+        model=model, categories=categories, train=train, test=test, copies=copies,
+        timings=timings, folds=options.folds,
     )  # fmt: skip
-    for name, value in figures.items():
-        print(f"{name}: {value:.3f}")
-    print(f"report: {out / 'report.md'}")
+    write_json(out / RUN_FILE, summary)
+    print(f"parsed {parsed} held-out examples: {out / PARSES_FILE}")
+    print(f"run summary: {out / RUN_FILE}; next: scripts/eval_understand.py, scripts/nlu_report.py")
     return 0
 
 

@@ -34,12 +34,8 @@ def _entities(parse: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-async def understand(*, rasa: RasaClient, text: str) -> Understanding:
-    """Parse `text`; `Unavailable` when Rasa does not answer."""
-    try:
-        parse = await rasa.parse(text=text)
-    except RasaUnavailable as error:
-        raise Unavailable(f"the NLU service (Rasa) is not available: {error}") from error
+def understanding_of(*, text: str, parse: dict[str, Any]) -> Understanding:
+    """What `text` means given Rasa's parse of it (pure: no I/O beyond the gazetteer)."""
     intent = parse.get("intent") or {}
     name = intent.get("name")
     act = act_of(name)
@@ -52,3 +48,12 @@ async def understand(*, rasa: RasaClient, text: str) -> Understanding:
         location=resolve_location(text=text, entities=entities),
         entities=entities,
     )
+
+
+async def understand(*, rasa: RasaClient, text: str) -> Understanding:
+    """Parse `text`; `Unavailable` when Rasa does not answer."""
+    try:
+        parse = await rasa.parse(text=text)
+    except RasaUnavailable as error:
+        raise Unavailable(f"the NLU service (Rasa) is not available: {error}") from error
+    return understanding_of(text=text, parse=parse)

@@ -7,7 +7,7 @@ import pytest
 
 from backend.errors import Unavailable
 from backend.rasa.client import RasaClient
-from backend.understanding import act_of, resolve_location, understand
+from backend.understanding import act_of, resolve_location, understand, understanding_of
 
 
 def rasa_answering(parse: dict[str, Any]) -> RasaClient:
@@ -79,6 +79,28 @@ async def test_no_place_in_the_text_means_no_district() -> None:
         rasa=rasa_answering(parse_of(text, "air_pollution", 0.9, [])), text=text
     )
     assert result.location == {"district": None, "street": None, "community": None, "address": None}
+
+
+def test_understanding_of_a_parse_needs_no_server() -> None:
+    # The endpoint's logic on Rasa's parse alone (the NLU evaluation runs it offline).
+    text = "宝安这边新桥街道有个坑"
+    entities = [
+        {"entity": "district", "value": "宝安", "start": 0, "end": 2, "extra": "dropped"},
+        {"entity": "street", "value": "新桥街道", "start": 4, "end": 8},
+    ]
+    result = understanding_of(text=text, parse=parse_of(text, "road", 0.8, entities))
+    assert (result.act, result.service_code, result.confidence) == ("report", "road", 0.8)
+    assert result.location["district"] == "宝安区"
+    assert result.location["street"] == "新桥街道"
+    assert all("extra" not in entity for entity in result.entities)
+
+
+def test_understanding_of_a_parse_without_intent_or_place() -> None:
+    result = understanding_of(text="嗯", parse={"text": "嗯"})
+    assert (result.act, result.intent, result.confidence) == ("other", None, 0.0)
+    assert result.service_code is None
+    assert result.location == {"district": None, "street": None, "community": None, "address": None}
+    assert result.entities == []
 
 
 def test_an_entity_fills_a_level_only_with_a_known_name() -> None:
