@@ -13,6 +13,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL at INFO; Telegram's URLs carry the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # APScheduler logs every run of the two-second outbox job at INFO; failures stay visible.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     uvicorn.run(
         "suban.app:create_app",
         factory=True,
