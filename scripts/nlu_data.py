@@ -22,6 +22,7 @@ NEAR_COPY_RATIO = 0.8
 RUN_FILE = "run.json"
 PARSES_FILE = "heldout/parses.jsonl"
 BASELINE_FILE = "baseline_intent_report.json"
+BASELINE_CV_FILE = "baseline_cv_intent_report.json"
 UNDERSTAND_FILE = "understand_report.json"
 
 
