@@ -6,6 +6,7 @@ VENV := .venv/bin
 RASA := .venv-rasa/bin/rasa
 RASA_ARGS := --config config.yml --domain nlu/domain --data nlu/data
 NLU_REPORT ?= var/reports/nlu
+NLU_FOLDS ?= 5
 export SANIC_HOST ?= 127.0.0.1
 export RASA_PORT ?= 5005
 export ACTION_SERVER_PORT ?= 5055
@@ -52,7 +53,7 @@ test: lint rasa-check  ## everything CI runs; ends with pytest's summary
 	$(VENV)/pytest
 
 eval-nlu: setup  ## NLU report (held-out, 5-fold CV, baseline, place accuracy) under var/reports/nlu
-	.venv-rasa/bin/python scripts/eval_nlu.py --out $(NLU_REPORT)
+	.venv-rasa/bin/python scripts/eval_nlu.py --out $(NLU_REPORT) --folds $(NLU_FOLDS)
 	$(VENV)/python scripts/eval_understand.py --out $(NLU_REPORT)
 	.venv-rasa/bin/python scripts/nlu_report.py --out $(NLU_REPORT)
 
