@@ -20,7 +20,6 @@ Runs with the Rasa runtime (``.venv-rasa/bin/python scripts/eval_nlu.py``, i.e.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -39,6 +38,7 @@ from nlu_data import (
     MODEL_NAME,
     NEAR_COPY_RATIO,
     PARSES_FILE,
+    REPORT_DIR,
     ROOT,
     RUN_FILE,
     TEST_DATA,
@@ -49,6 +49,7 @@ from nlu_data import (
     category_intents,
     load_examples,
     near_copies,
+    write_json,
 )
 from nlu_parses import write_parses
 from nlu_report import fallback_threshold
@@ -168,13 +169,9 @@ def run_summary(
     }
 
 
-def write_json(path: Path, value: Any) -> None:
-    path.write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "var" / "reports" / "nlu")
+    parser.add_argument("--out", type=Path, default=REPORT_DIR)
     parser.add_argument("--folds", type=int, default=5, help="0 skips cross-validation")
     options = parser.parse_args()
     out: Path = options.out

@@ -28,7 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nlu_data import PARSES_FILE, ROOT, TARGET_PLACE_ACCURACY, UNDERSTAND_FILE, EvaluationError
+from nlu_data import (
+    PARSES_FILE,
+    REPORT_DIR,
+    TARGET_PLACE_ACCURACY,
+    UNDERSTAND_FILE,
+    EvaluationError,
+    write_json,
+)
 
 from backend.places import UnknownDistrictError, canonical_district, district_names, streets_of
 from backend.understanding import understanding_of
@@ -173,12 +180,10 @@ def evaluate(*, parses: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "var" / "reports" / "nlu")
+    parser.add_argument("--out", type=Path, default=REPORT_DIR)
     out: Path = parser.parse_args().out
     report = evaluate(parses=read_parses(out / PARSES_FILE))
-    (out / UNDERSTAND_FILE).write_text(
-        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    write_json(out / UNDERSTAND_FILE, report)
     for level in LEVELS:
         figures = report[level]
         accuracy = "n/a" if figures["accuracy"] is None else f"{figures['accuracy']:.3f}"

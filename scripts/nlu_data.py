@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config.yml"
@@ -15,6 +17,7 @@ CATEGORY_DATA = TRAIN_NLU / "categories"
 TEST_DATA = ROOT / "nlu" / "tests" / "nlu_test.yml"
 MODEL_DIR = ROOT / "var" / "models" / "eval"
 MODEL_NAME = "nlu-eval"
+REPORT_DIR = ROOT / "var" / "reports" / "nlu"  # default --out of every step
 TARGET_CATEGORY_MACRO_F1 = 0.93
 TARGET_PLACE_ACCURACY = 0.97  # district accuracy of /api/v1/understand, held-out
 NEAR_COPY_RATIO = 0.8
@@ -36,6 +39,17 @@ class Example:
 
 class EvaluationError(RuntimeError):
     """A step of the evaluation failed; the message says which and why."""
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file an earlier step (or Rasa) wrote; `EvaluationError` when it is missing."""
+    if not path.exists():
+        raise EvaluationError(f"expected report {path} is missing")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_json(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def load_examples(path: Path) -> list[Example]:

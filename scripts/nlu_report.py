@@ -10,7 +10,6 @@ writes ``report.md``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,21 +19,16 @@ from nlu_data import (
     BASELINE_FILE,
     CONFIG,
     NEAR_COPY_RATIO,
-    ROOT,
+    REPORT_DIR,
     RUN_FILE,
     TARGET_CATEGORY_MACRO_F1,
     TARGET_PLACE_ACCURACY,
     UNDERSTAND_FILE,
     EvaluationError,
+    read_json,
 )
 
 SHOWN_PLACE_ERRORS = 15
-
-
-def read_json(path: Path) -> Any:
-    if not path.exists():
-        raise EvaluationError(f"expected report {path} is missing")
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def macro_f1(report: dict[str, Any], *, labels: list[str]) -> float:
@@ -133,8 +127,20 @@ def verdict(value: float | None, *, target: float) -> str:
     return "met" if value is not None and value >= target else "NOT met"
 
 
+def comparison_table(*, model: dict[str, float], base: dict[str, float]) -> list[str]:
+    """The model beside the baseline on the summary metrics."""
+    lines = ["| metric | Rasa model | TF-IDF + LogReg baseline |", "|---|---:|---:|"]
+    for key, label in [
+        ("category_macro_f1", "category macro-F1"),
+        ("macro_f1", "macro-F1 (all intents)"),
+        ("accuracy", "accuracy (all intents)"),
+    ]:
+        lines.append(f"| {label} | {fmt(model[key])} | {fmt(base[key])} |")
+    return lines
+
+
 def headline(*, run: dict[str, Any], model: dict[str, float], base: dict[str, float]) -> list[str]:
-    lines = [
+    return [
         "# NLU evaluation (速办 Chinese NLU)",
         "",
         f"Generated {run['generated']} by `make eval-nlu`. "
@@ -144,16 +150,8 @@ def headline(*, run: dict[str, Any], model: dict[str, float], base: dict[str, fl
         "",
         "## Headline (held-out split `nlu/tests/nlu_test.yml`)",
         "",
-        "| metric | Rasa model | TF-IDF + LogReg baseline |",
-        "|---|---:|---:|",
+        *comparison_table(model=model, base=base),
     ]
-    for key, label in [
-        ("category_macro_f1", "category macro-F1"),
-        ("macro_f1", "macro-F1 (all intents)"),
-        ("accuracy", "accuracy (all intents)"),
-    ]:
-        lines.append(f"| {label} | {fmt(model[key])} | {fmt(base[key])} |")
-    return lines
 
 
 def intents_section(
@@ -267,12 +265,7 @@ def cv_section(*, out: Path, run: dict[str, Any]) -> list[str]:
         "",
         f"## {folds}-fold cross-validation (training data, test folds pooled)",
         "",
-        "| metric | Rasa model | TF-IDF + LogReg baseline |",
-        "|---|---:|---:|",
-        f"| category macro-F1 | {fmt(cv['category_macro_f1'])} "
-        f"| {fmt(base['category_macro_f1'])} |",
-        f"| macro-F1 (all intents) | {fmt(cv['macro_f1'])} | {fmt(base['macro_f1'])} |",
-        f"| accuracy (all intents) | {fmt(cv['accuracy'])} | {fmt(base['accuracy'])} |",
+        *comparison_table(model=cv, base=base),
         "",
         "Both score lower here than on the held-out split: the training data was written to "
         "include hard cases (misspellings, place-first phrasings, several problems in one "
@@ -332,7 +325,7 @@ def write_report(*, out: Path) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "var" / "reports" / "nlu")
+    parser.add_argument("--out", type=Path, default=REPORT_DIR)
     out: Path = parser.parse_args().out
     for name, value in write_report(out=out).items():
         print(f"{name}: {'n/a' if value is None else f'{value:.3f}'}")
