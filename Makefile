@@ -27,9 +27,8 @@ help:  ## list the commands
 setup:  ## create .venv and .venv-rasa when missing or outdated
 	@scripts/setup.sh
 
-train: setup  ## train the Rasa model (skipped by Rasa when data and config are unchanged)
-	@echo "==> training the Rasa model when data or config changed"
-	@$(RASA) train $(RASA_ARGS) --out var/models --fixed-model-name suban
+train: setup  ## train the Rasa model when its data, config or components changed
+	@scripts/train.sh $(RASA_ARGS)
 
 run: train  ## start Rasa, the action server and the platform (Ctrl-C stops all)
 	@echo "==> starting Rasa :$(RASA_PORT), actions :$(ACTION_SERVER_PORT), platform :$(PLATFORM_PORT)"
