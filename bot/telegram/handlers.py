@@ -81,7 +81,7 @@ class TelegramHandlers:
         remembered_keyboards: int = 10_000,
     ) -> None:
         self._rasa = rasa
-        self._gate = gate
+        self.gate = gate
         self._locks = locks
         self._session_factory = session_factory
         self._payloads = payloads
@@ -172,7 +172,7 @@ class TelegramHandlers:
         chat = update.effective_chat
         if chat is None or not text.strip():
             return
-        admission = await self._gate.converse(
+        admission = await self.gate.converse(
             rasa=self._rasa,
             channel=CHANNEL,
             chat_id=chat.id,
