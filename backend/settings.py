@@ -40,7 +40,8 @@ class Settings(BaseSettings):
     chat_rate_limit: str = "12/minute;150/hour"
     address_rate_limit: str = "120/minute"
     photo_rate_limit: str = "6/minute;30/hour"
-    # Where the counters live: memory:// (one process), redis://host:6379 (several replicas)
+    # Where the counters live: memory:// (one process), redis://host:6379 (several replicas;
+    # needs `pip install "limits[async-redis]"`)
     rate_limit_storage_uri: str = "memory://"
     # Held messages from one client address at most (more are refused with 429)
     held_per_address_max: int = 20
