@@ -32,3 +32,7 @@ class Forbidden(DomainError):
 
 class Unavailable(DomainError):
     """A service the platform depends on does not answer."""
+
+
+class NotSaved(Unavailable):
+    """The database refused to commit the request's work: nothing was saved, a retry may work."""

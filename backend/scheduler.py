@@ -1,4 +1,5 @@
-"""The platform's periodic work: the deadline sweep and the outbox dispatcher, on APScheduler.
+"""The platform's periodic work on APScheduler: the deadline sweep, the outbox dispatcher, the
+release of messages held by the chat rate limits, and the retention of uploads and chat messages.
 
 Both jobs are stateless (deadlines and pending messages are database rows), so a restart loses
 nothing and several replicas may run them side by side: rows are claimed with
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.outbox.delivery import Deliver
 from backend.outbox.dispatcher import dispatch_pending
+from backend.retention import run_retention
 from backend.settings import Settings
 from backend.tickets.rating_followup import run_rating_followup
 from backend.timers.job import run_sweep
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 SWEEP_JOB_ID = "deadline-sweep"
 OUTBOX_JOB_ID = "outbox-dispatch"
 RATING_JOB_ID = "rating-followup"
+HELD_JOB_ID = "held-release"
+RETENTION_JOB_ID = "retention"
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -82,8 +86,10 @@ def build_background_jobs(
     settings: Settings,
     session_factory: sessionmaker[Session],
     deliver: Deliver | None,
+    release_held: Callable[[], Awaitable[object]] | None = None,
 ) -> BackgroundJobs:
-    """The sweep and rating follow-up jobs always; the outbox job only with a deliverer."""
+    """The sweep, rating follow-up and retention jobs always; the outbox job with a deliverer,
+    the release of held messages with the channels' `release_held`."""
     jobs = BackgroundJobs()
     reminder_window = timedelta(hours=settings.reminder_window_hours)
 
@@ -100,6 +106,23 @@ def build_background_jobs(
     jobs.add_job(
         job_id=RATING_JOB_ID, seconds=settings.sweep_interval_seconds, work=rating_followup
     )
+
+    async def retention() -> None:
+        await asyncio.to_thread(
+            run_retention,
+            session_factory=session_factory,
+            uploads_dir=settings.uploads_dir,
+            uploads_days=settings.uploads_retention_days,
+            outbound_days=settings.outbound_retention_days,
+        )
+
+    jobs.add_job(
+        job_id=RETENTION_JOB_ID, seconds=settings.retention_interval_seconds, work=retention
+    )
+    if release_held is not None:
+        jobs.add_job(
+            job_id=HELD_JOB_ID, seconds=settings.held_release_interval_seconds, work=release_held
+        )
 
     if deliver is not None:
         deliverer = deliver
@@ -124,12 +147,16 @@ def start_background_jobs(
     settings: Settings,
     session_factory: sessionmaker[Session],
     deliver: Deliver | None,
+    release_held: Callable[[], Awaitable[object]] | None = None,
 ) -> BackgroundJobs | None:
     """Build and start the jobs when `settings.scheduler_enabled`; None otherwise."""
     if not settings.scheduler_enabled:
         return None
     jobs = build_background_jobs(
-        settings=settings, session_factory=session_factory, deliver=deliver
+        settings=settings,
+        session_factory=session_factory,
+        deliver=deliver,
+        release_held=release_held,
     )
     jobs.start()
     log.info("background jobs started: %s", ", ".join(jobs.job_ids))

@@ -3,7 +3,8 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from limits import parse_many
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,27 @@ class Settings(BaseSettings):
     # Photos citizens upload in the web chat (served under /chat/uploads/)
     uploads_dir: Path = REPO_ROOT / "var" / "uploads"
 
+    # Rate limits in the `limits` notation ("12/minute;120/hour"): messages to the bot per chat
+    # (web session or Telegram chat), web chat requests per client address, photo uploads per
+    # chat. A message over a limit is held (the newest one per chat) and handled when it lifts.
+    chat_rate_limit: str = "12/minute;150/hour"
+    address_rate_limit: str = "120/minute"
+    photo_rate_limit: str = "6/minute;30/hour"
+    # Where the counters live: memory:// (one process), redis://host:6379 (several replicas;
+    # needs `pip install "limits[async-redis]"`)
+    rate_limit_storage_uri: str = "memory://"
+    # Held messages from one client address at most (more are refused with 429)
+    held_per_address_max: int = 20
+    # Photo quota per web chat over the last 24 hours: count and total bytes
+    photo_quota_count: int = 20
+    photo_quota_bytes: int = 60 * 1024 * 1024
+    # Uploads older than this are deleted (those of open tickets are kept); 0 keeps them forever
+    uploads_retention_days: int = 180
+    # Proactive messages kept for the web chat's polling (and sent Telegram ones), in days
+    outbound_retention_days: int = 30
+    held_release_interval_seconds: float = 2.0
+    retention_interval_seconds: int = 3600
+
     admin_api_token: str | None = None
     # Bearer token the bot and the Rasa actions send on citizen-side calls (create a ticket,
     # a citizen's tickets, rating, locate, catalogue). When unset those calls are open: the
@@ -48,6 +70,12 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 8
     reminder_window_hours: float = 4.0
     timezone: str = "Asia/Shanghai"
+
+    @field_validator("chat_rate_limit", "address_rate_limit", "photo_rate_limit")
+    @classmethod
+    def _limits_notation(cls, value: str) -> str:
+        parse_many(value)  # ValueError names what it cannot read
+        return value
 
     @property
     def open311_keys(self) -> set[str]:

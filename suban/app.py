@@ -44,10 +44,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ) as channels:
                 app.state.telegram = channels.telegram
                 app.state.outbox_deliverer = channels.deliverer
+                app.state.gate = channels.gate
                 jobs = start_background_jobs(
                     settings=settings,
                     session_factory=app.state.session_factory,
                     deliver=app.state.outbox_deliverer,
+                    release_held=channels.release_held,
                 )
                 app.state.background_jobs = jobs
                 log.info("Suban platform ready on %s", settings.public_base_url)

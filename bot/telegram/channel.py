@@ -14,6 +14,8 @@ from telegram.request import BaseRequest
 from backend.places import PointMatch, locate_point
 from backend.rasa.client import RasaClient
 from backend.settings import Settings
+from bot.gate import InboundGate
+from bot.held import Held
 from bot.telegram.application import MAX_CONCURRENT_UPDATES, build_application
 from bot.telegram.commands import command_menu
 from bot.telegram.dedupe import UpdateLedger
@@ -36,6 +38,7 @@ class TelegramChannel:
     application: Application
     sender: TelegramSender
     ledger: UpdateLedger
+    handlers: TelegramHandlers
     webhook_url: str | None
     webhook_secret: str | None
 
@@ -51,6 +54,10 @@ class TelegramChannel:
         update = Update.de_json(data, self.application.bot)
         await self.application.update_queue.put(update)
 
+    async def release_held(self, held: Held) -> None:
+        """Handle a message the rate limit held, now that the limit allows it."""
+        await self.handlers.release(bot=self.application.bot, held=held)
+
 
 def assemble_telegram(
     *,
@@ -58,17 +65,23 @@ def assemble_telegram(
     rasa: RasaClient,
     session_factory: sessionmaker[Session],
     locate: Callable[..., PointMatch] = locate_point,
+    gate: InboundGate | None = None,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
 ) -> TelegramChannel:
-    """Build the bot and its parts (nothing connects yet)."""
+    """Build the bot and its parts (nothing connects yet); without a `gate`, one from settings."""
     if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
         raise ValueError("TELEGRAM_WEBHOOK_URL needs TELEGRAM_WEBHOOK_SECRET")
     payloads = CallbackPayloads()
     processor = ChatOrderedUpdateProcessor(MAX_CONCURRENT_UPDATES)
     ledger = UpdateLedger(session_factory=session_factory)
     handlers = TelegramHandlers(
-        rasa=rasa, session_factory=session_factory, payloads=payloads, locate=locate
+        rasa=rasa,
+        session_factory=session_factory,
+        payloads=payloads,
+        locate=locate,
+        gate=gate or InboundGate.from_settings(settings=settings, session_factory=session_factory),
+        locks=processor.locks,
     )
     application = build_application(
         settings=settings,
@@ -82,6 +95,7 @@ def assemble_telegram(
         application=application,
         sender=TelegramSender(bot=application.bot, payloads=payloads, locks=processor.locks),
         ledger=ledger,
+        handlers=handlers,
         webhook_url=settings.telegram_webhook_url or None,
         webhook_secret=settings.telegram_webhook_secret or None,
     )

@@ -6,17 +6,19 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
-from telegram import ChatMember, Message, PhotoSize, Update
+from telegram import Bot, ChatMember, Message, PhotoSize, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from backend.places import PointMatch
 from backend.rasa.client import RasaClient
 from backend.rasa.replies import BotReply
+from bot.gate import InboundGate, Outcome, handle_held
+from bot.held import Held
 from bot.payloads import photo_payload, place_payload
-from bot.pipeline import handle_inbound
 from bot.telegram.commands import command_book, command_payload
 from bot.telegram.keyboards import CallbackPayloads
+from bot.telegram.ordering import ChatLocks
 from bot.telegram.reachability import set_reachable
 from bot.telegram.replies import send_replies
 from bot.telegram.texts import channel_text
@@ -74,9 +76,13 @@ class TelegramHandlers:
         session_factory: sessionmaker[Session],
         payloads: CallbackPayloads,
         locate: Locate,
+        gate: InboundGate,
+        locks: ChatLocks,
         remembered_keyboards: int = 10_000,
     ) -> None:
         self._rasa = rasa
+        self.gate = gate
+        self._locks = locks
         self._session_factory = session_factory
         self._payloads = payloads
         self._locate = locate
@@ -166,29 +172,40 @@ class TelegramHandlers:
         chat = update.effective_chat
         if chat is None or not text.strip():
             return
-        replies = await handle_inbound(
+        admission = await self.gate.converse(
             rasa=self._rasa,
             channel=CHANNEL,
             chat_id=chat.id,
             text=text,
             metadata=inbound_metadata(update),
-            session_factory=self._session_factory,
         )
-        await self._say(update, context, replies)
+        if admission.outcome is Outcome.held and not admission.first_hold:
+            return  # the chat was told when its first held message was kept: no reply flood
+        await self._say(update, context, admission.replies)
+
+    async def release(self, *, bot: Bot, held: Held) -> None:
+        """Send a message held by the rate limit to Rasa now, and its replies to the chat,
+        in turn with the chat's own updates."""
+        chat_id = int(held.chat_id)
+        async with self._locks.hold(chat_id):
+            replies = await handle_held(
+                rasa=self._rasa, held=held, session_factory=self._session_factory
+            )
+            await self._send(bot, chat_id, replies)
 
     async def _say(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, replies: Sequence[BotReply]
     ) -> None:
         chat = update.effective_chat
-        if chat is None:
-            return
+        if chat is not None:
+            await self._send(context.bot, chat.id, replies)
+
+    async def _send(self, bot: Bot, chat_id: int, replies: Sequence[BotReply]) -> None:
         try:
-            await send_replies(
-                bot=context.bot, chat_id=chat.id, replies=replies, payloads=self._payloads
-            )
+            await send_replies(bot=bot, chat_id=chat_id, replies=replies, payloads=self._payloads)
         except Forbidden as error:
-            log.info("chat %s blocked the bot (%s); marking it unreachable", chat.id, error.message)
-            await self._set_reachable(chat.id, reachable=False)
+            log.info("chat %s blocked the bot (%s); marking it unreachable", chat_id, error.message)
+            await self._set_reachable(chat_id, reachable=False)
 
     async def _set_reachable(self, chat_id: int, *, reachable: bool) -> None:
         await run_in_transaction(

@@ -23,10 +23,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.api.deps import SessionDep, SettingsDep
 from backend.rasa.client import RasaClient
 from bot.delivery.store import chat_updates
+from bot.gate import Admission, InboundGate, Outcome
 from bot.payloads import photo_payload
-from bot.pipeline import handle_inbound
-from bot.webchat.uploads import MAX_PHOTO_BYTES, InvalidPhoto, save_photo, stored_photo
-from storage.models import Channel
+from bot.texts import bot_text
+from bot.webchat.uploads import (
+    MAX_PHOTO_BYTES,
+    InvalidPhoto,
+    OverQuota,
+    PhotoQuota,
+    accept_photo,
+    stored_photo,
+)
+from storage.models import Channel, utcnow
 
 router = APIRouter(tags=["webchat"])
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -49,6 +57,36 @@ def get_session_factory(request: Request) -> sessionmaker[Session]:
 
 
 SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
+
+
+def get_gate(request: Request) -> InboundGate:
+    """The rate-limited way into the bot, built at start-up."""
+    return request.app.state.gate
+
+
+GateDep = Annotated[InboundGate, Depends(get_gate)]
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address; behind a proxy uvicorn takes it from X-Forwarded-For
+    (proxy_headers, for the proxies FORWARDED_ALLOW_IPS trusts)."""
+    return request.client.host if request.client else None
+
+
+AddressDep = Annotated[str | None, Depends(client_address)]
+
+
+def too_many(text: str, retry_after: int) -> HTTPException:
+    """A 429 whose detail the page shows to the citizen."""
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, text, headers=headers)
+
+
+def replies_of(admission: Admission) -> list[dict]:
+    """The replies to show, or a 429 when the message was refused."""
+    if admission.outcome is Outcome.refused:
+        raise too_many(admission.replies[0].text or "", admission.retry_after)
+    return [reply.to_dict() for reply in admission.replies]
 
 
 class WebChatMessage(BaseModel):
@@ -92,44 +130,68 @@ async def chat_page(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "chat.html")
 
 
-@router.post("/chat/api/messages")
+@router.post(
+    "/chat/api/messages",
+    responses={429: {"description": "too many requests from this address; Retry-After says"}},
+)
 async def post_message(
-    message: WebChatMessage, rasa: RasaDep, session_factory: SessionFactoryDep
+    message: WebChatMessage, rasa: RasaDep, gate: GateDep, address: AddressDep
 ) -> WebChatReplies:
-    """Send the citizen's message to the bot and return its replies."""
-    replies = await handle_inbound(
+    """Send the citizen's message to the bot and return its replies.
+
+    Over the chat's (or address's) rate limit the message is held and the reply says when it
+    will be handled; its answer then arrives through `/chat/api/updates`.
+    """
+    admission = await gate.converse(
         rasa=rasa,
         channel=CHANNEL,
         chat_id=message.session_id,
         text=message.text.strip(),
-        session_factory=session_factory,
+        address=address,
     )
-    return WebChatReplies(replies=[reply.to_dict() for reply in replies])
+    return WebChatReplies(replies=replies_of(admission))
 
 
-@router.post("/chat/api/photos")
+@router.post(
+    "/chat/api/photos",
+    responses={429: {"description": "too many photos, or the chat's photo quota is used up"}},
+)
 async def post_photo(
     session_id: Annotated[str, Form(pattern=SESSION_ID_PATTERN)],
     photo: Annotated[UploadFile, File(description="JPG, PNG, GIF or WebP, at most 10 MB")],
     rasa: RasaDep,
     settings: SettingsDep,
     session_factory: SessionFactoryDep,
+    gate: GateDep,
+    address: AddressDep,
 ) -> WebChatPhotoReplies:
     """Store the citizen's photo, tell the bot about it, and return the bot's replies."""
+    verdict = await gate.limits.photo(channel=CHANNEL, chat_id=session_id, address=address)
+    if not verdict.allowed:
+        name = "address_busy" if verdict.by_address else "photo_too_fast"
+        raise too_many(bot_text(name, seconds=verdict.seconds), verdict.seconds)
     data = await photo.read(MAX_PHOTO_BYTES + 1)
+    quota = PhotoQuota(count=settings.photo_quota_count, total_bytes=settings.photo_quota_bytes)
     try:
-        name = await asyncio.to_thread(save_photo, data=data, directory=settings.uploads_dir)
+        name = await asyncio.to_thread(
+            accept_photo,
+            session_factory=session_factory,
+            data=data,
+            directory=settings.uploads_dir,
+            channel=CHANNEL,
+            chat_id=session_id,
+            quota=quota,
+            now=utcnow(),
+        )
     except InvalidPhoto as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+    except OverQuota as error:
+        raise too_many(str(error), 0) from error
     url = f"{settings.public_base_url.rstrip('/')}/chat/uploads/{name}"
-    replies = await handle_inbound(
-        rasa=rasa,
-        channel=CHANNEL,
-        chat_id=session_id,
-        text=photo_payload(url=url),
-        session_factory=session_factory,
+    admission = await gate.converse(
+        rasa=rasa, channel=CHANNEL, chat_id=session_id, text=photo_payload(url=url), address=address
     )
-    return WebChatPhotoReplies(photo_url=url, replies=[reply.to_dict() for reply in replies])
+    return WebChatPhotoReplies(photo_url=url, replies=replies_of(admission))
 
 
 @router.get("/chat/uploads/{name}", include_in_schema=False)

@@ -2,7 +2,7 @@
 
 from storage.models.base import Base, utcnow
 from storage.models.catalogue import ServiceCategory
-from storage.models.channels import OutboundMessage, TelegramUpdate
+from storage.models.channels import ChatUpload, HeldMessage, OutboundMessage, TelegramUpdate
 from storage.models.citizens import ChannelIdentity, Citizen
 from storage.models.conversations import Conversation, Message
 from storage.models.deadlines import AlertKind, Deadline, DeadlineAlert
@@ -38,6 +38,7 @@ __all__ = [
     "Base",
     "Channel",
     "ChannelIdentity",
+    "ChatUpload",
     "Citizen",
     "ContactPreference",
     "Conversation",
@@ -45,6 +46,7 @@ __all__ = [
     "DeadlineAlert",
     "Department",
     "DepartmentLevel",
+    "HeldMessage",
     "Message",
     "MessageDirection",
     "Open311ApiKey",

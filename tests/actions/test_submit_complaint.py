@@ -116,3 +116,31 @@ async def test_a_rejected_report_is_explained(
     await SubmitComplaint().run(dispatcher, tracker(), {})
     assert "unknown service_code" in texts(dispatcher)[0]
     assert filing.get_pending_store().count_due() == 0
+
+
+async def test_a_5xx_from_ticket_creation_is_not_filed_and_a_retry_files_it_once(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    """The platform answers 503 when its commit fails: the report waits, then lands once."""
+    platform.extra["/api/v1/tickets"] = lambda request: httpx.Response(
+        503, json={"detail": "the request could not be saved; nothing was changed, retry"}
+    )
+    await SubmitComplaint().run(dispatcher, tracker(), {})
+    assert "已保存" in texts(dispatcher)[0]
+    assert "SZ2026" not in texts(dispatcher)[0]
+    store = filing.get_pending_store()
+    assert store.count_due() == 1
+    filing.get_retry_worker().stop()  # the test drives the retries itself
+    attempts = platform.calls("/api/v1/tickets")
+    assert len(attempts) == 3  # the client's own retries, all with the same key
+    keys = {request.headers["Idempotency-Key"] for request in attempts}
+    assert len(keys) == 1
+
+    del platform.extra["/api/v1/tickets"]
+    landed = await filing.retry_pending(client=platform.client(), store=store)
+    assert [ticket["ticket_no"] for ticket in landed] == ["SZ20261129-000001"]
+    assert list(platform.tickets) == list(keys)
+    assert platform.calls("/api/v1/tickets")[-1].headers["Idempotency-Key"] in keys
+    assert store.count_due() == 0
+    assert await filing.retry_pending(client=platform.client(), store=store) == []
+    assert len(platform.tickets) == 1

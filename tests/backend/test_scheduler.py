@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.outbox.delivery import DeliveryResult, OutboxMessage
 from backend.scheduler import (
+    HELD_JOB_ID,
     OUTBOX_JOB_ID,
     RATING_JOB_ID,
+    RETENTION_JOB_ID,
     SWEEP_JOB_ID,
     build_background_jobs,
     start_background_jobs,
@@ -36,7 +38,7 @@ def test_no_outbox_job_without_a_deliverer(
     jobs = build_background_jobs(
         settings=settings_for(database_url), session_factory=session_factory, deliver=None
     )
-    assert jobs.job_ids == [SWEEP_JOB_ID, RATING_JOB_ID]
+    assert jobs.job_ids == [SWEEP_JOB_ID, RATING_JOB_ID, RETENTION_JOB_ID]
 
 
 def test_jobs_never_overlap_and_coalesce(
@@ -46,12 +48,29 @@ def test_jobs_never_overlap_and_coalesce(
     jobs = build_background_jobs(
         settings=settings, session_factory=session_factory, deliver=deliver_nothing
     )
-    assert jobs.job_ids == [SWEEP_JOB_ID, RATING_JOB_ID, OUTBOX_JOB_ID]
+    assert jobs.job_ids == [SWEEP_JOB_ID, RATING_JOB_ID, RETENTION_JOB_ID, OUTBOX_JOB_ID]
     for job_id, seconds in ((SWEEP_JOB_ID, 90), (OUTBOX_JOB_ID, 3)):
         job = jobs.scheduler.get_job(job_id)
         assert job.max_instances == 1
         assert job.coalesce is True
         assert job.trigger.interval == timedelta(seconds=seconds)
+
+
+def test_held_messages_are_released_every_few_seconds(
+    database_url: str, session_factory: sessionmaker[Session]
+) -> None:
+    async def release_nothing() -> int:
+        return 0
+
+    settings = settings_for(database_url, held_release_interval_seconds=2)
+    jobs = build_background_jobs(
+        settings=settings,
+        session_factory=session_factory,
+        deliver=None,
+        release_held=release_nothing,
+    )
+    assert HELD_JOB_ID in jobs.job_ids
+    assert jobs.scheduler.get_job(HELD_JOB_ID).trigger.interval == timedelta(seconds=2)
 
 
 def test_disabled_scheduler_starts_nothing(

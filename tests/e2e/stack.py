@@ -52,12 +52,15 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
     """Run `rasa run --enable-api` and `rasa run actions` on free ports until the block ends."""
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} is missing: run `make train` (make test does) first")
+    log_dir.mkdir(parents=True, exist_ok=True)
     rasa_port, actions_port = free_port(), free_port()
     action_server_url = f"http://127.0.0.1:{actions_port}"
     env = {
         **os.environ,
         "ACTION_SERVER_URL": action_server_url,
         "SUBAN_BACKEND_URL": backend_url,
+        # every run its own conversations (nlu/endpoints.yml's SQL tracker store)
+        "RASA_TRACKER_DB": str(log_dir / "rasa-trackers.db"),
         "SANIC_HOST": "127.0.0.1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
@@ -71,7 +74,6 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
             "--credentials", "nlu/credentials.yml",
         ],
     }  # fmt: skip
-    log_dir.mkdir(parents=True, exist_ok=True)
     procs: list[subprocess.Popen] = []
     try:
         for name, command in commands.items():

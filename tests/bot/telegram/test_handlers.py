@@ -1,15 +1,16 @@
 """The bot's handlers against an in-memory Bot API: the exact calls it makes for each input."""
 
+import asyncio
 import json
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.citizens.service import get_or_create_identity
-from bot.telegram.channel import TelegramChannel
+from bot.telegram.channel import TelegramChannel, assemble_telegram
 from storage.models import ChannelIdentity
 from tests.bot.rasa_double import RasaDouble
-from tests.bot.telegram.conftest import process_queued
+from tests.bot.telegram.conftest import mock_request, process_queued, telegram_settings
 from tests.e2e.fake_bot_api import BOT_USER, FakeBotApi
 
 CHAT = 1001
@@ -325,3 +326,35 @@ async def test_a_tap_whose_query_is_too_old_to_answer_still_counts(
     bot_api.user_taps(CHAT, _last_message_id(bot_api), RATING_BUTTONS[1]["payload"])
     await process_queued(telegram, bot_api)
     assert rasa.texts[-1] == RATING_BUTTONS[1]["payload"]
+
+
+async def test_over_the_rate_limit_the_chat_is_told_once_and_its_last_message_handled_later(
+    bot_api: FakeBotApi, rasa: RasaDouble, session_factory: sessionmaker[Session]
+) -> None:
+    channel = assemble_telegram(
+        settings=telegram_settings(chat_rate_limit="1/second"),
+        rasa=rasa.client(),
+        session_factory=session_factory,
+        request=mock_request(bot_api),
+        get_updates_request=mock_request(bot_api),
+    )
+    await channel.application.initialize()
+    try:
+        bot_api.calls.clear()
+        for text in ("路灯坏了", "在科技园", "科技园南门"):
+            bot_api.user_says(CHAT, text)
+        await process_queued(channel, bot_api)
+        assert rasa.texts == ["路灯坏了"]
+        sent = [params["text"] for method, params in calls(bot_api)]
+        assert sent[0] == "收到：路灯坏了"
+        assert len(sent) == 2 and "已经记下" in sent[1]  # the second held message: no reply
+
+        bot_api.calls.clear()
+        await asyncio.sleep(1.1)
+        gate = channel.handlers.gate
+        released = await gate.release_due(releasers={"telegram": channel.release_held})
+        assert released == 1
+        assert rasa.texts == ["路灯坏了", "科技园南门"]
+        assert calls(bot_api) == [("sendMessage", {"chat_id": "1001", "text": "收到：科技园南门"})]
+    finally:
+        await channel.application.shutdown()

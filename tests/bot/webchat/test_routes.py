@@ -1,15 +1,18 @@
 """The web chat's photo upload and its polling for proactive messages, through the real app."""
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
 
 from backend.rasa.replies import BotReply, Button
 from backend.settings import Settings
 from bot.delivery.store import store_replies
+from bot.gate import polled_release
 from bot.webchat.uploads import MAX_PHOTO_BYTES
 from storage.models import Message
 from suban.app import create_app
@@ -120,3 +123,122 @@ def test_a_message_is_recorded_with_what_the_nlu_understood(
         ("inbound", "工地打桩", {"intent": "noise", "confidence": 0.96, "entities": []}),
         ("outbound", "收到：工地打桩", None),
     ]
+
+
+LIMITED = {
+    "chat_rate_limit": "1/second",
+    "photo_rate_limit": "1/second",
+    "address_rate_limit": "100/second",
+    "photo_quota_count": 20,
+}
+
+
+def limited_client(
+    app_settings: Settings, tmp_path: Path, rasa: RasaDouble, **changes: object
+) -> TestClient:
+    settings = app_settings.model_copy(
+        update={"uploads_dir": tmp_path / "uploads", **LIMITED, **changes}
+    )
+    client = TestClient(create_app(settings))
+    client.__enter__()
+    client.app.state.rasa = rasa.client()  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def limited(app_settings: Settings, tmp_path: Path, rasa: RasaDouble) -> Iterator[TestClient]:
+    client = limited_client(app_settings, tmp_path, rasa)
+    yield client
+    client.__exit__(None, None, None)
+
+
+def say(client: TestClient, text: str, session_id: str = SESSION) -> Response:
+    return client.post("/chat/api/messages", json={"session_id": session_id, "text": text})
+
+
+def send_photo(client: TestClient, session_id: str = SESSION) -> Response:
+    return client.post(
+        "/chat/api/photos",
+        data={"session_id": session_id},
+        files={"photo": ("scene.png", PNG, "image/png")},
+    )
+
+
+def test_over_the_limit_the_last_message_is_held_and_answered_through_polling(
+    limited: TestClient, rasa: RasaDouble
+) -> None:
+    assert say(limited, "一").json()["replies"][0]["text"] == "收到：一"
+    held = say(limited, "二")
+    newest = say(limited, "三")
+    assert (held.status_code, newest.status_code) == (200, 200)
+    assert "已经记下" in held.json()["replies"][0]["text"]
+    assert "最新的这条消息" in newest.json()["replies"][0]["text"]
+    assert rasa.texts == ["一"]
+
+    time.sleep(1.1)
+    app = limited.app
+    release = polled_release(rasa=app.state.rasa, session_factory=app.state.session_factory)
+    released = limited.portal.call(  # type: ignore[union-attr]
+        lambda: app.state.gate.release_due(releasers={"web": release})
+    )
+    assert released == 1
+    assert rasa.texts == ["一", "三"]
+    updates = limited.get("/chat/api/updates", params={"session_id": SESSION}).json()
+    assert [m["text"] for m in updates["messages"]] == ["收到：三"]
+
+
+def test_photos_too_fast_are_refused_with_retry_after_and_not_stored(
+    limited: TestClient, tmp_path: Path
+) -> None:
+    assert send_photo(limited).status_code == 200
+    refused = send_photo(limited)
+    assert refused.status_code == 429
+    assert "照片发送得太频繁" in refused.json()["detail"]
+    assert refused.headers["Retry-After"] == "1"
+    assert len(list((tmp_path / "uploads").iterdir())) == 1
+
+
+def test_the_photo_quota_of_a_chat_counts_photos_and_bytes(
+    app_settings: Settings, tmp_path: Path, rasa: RasaDouble
+) -> None:
+    client = limited_client(
+        app_settings, tmp_path, rasa, photo_rate_limit="100/second", photo_quota_count=2
+    )
+    try:
+        assert [send_photo(client).status_code for _ in range(2)] == [200, 200]
+        over = send_photo(client)
+        assert over.status_code == 429
+        assert "已上传 2 张照片" in over.json()["detail"]
+        assert send_photo(client, session_id="another-session").status_code == 200
+    finally:
+        client.__exit__(None, None, None)
+    client = limited_client(
+        app_settings, tmp_path / "b", rasa, photo_rate_limit="100/second", photo_quota_bytes=100
+    )
+    try:
+        assert send_photo(client, session_id="third-session").status_code == 200  # 72 bytes
+        over = send_photo(client, session_id="third-session")
+        assert over.status_code == 429
+        assert "MB 上限" in over.json()["detail"]
+        assert len(list((tmp_path / "b" / "uploads").iterdir())) == 1
+    finally:
+        client.__exit__(None, None, None)
+
+
+def test_an_address_over_its_limit_gets_holds_then_a_429(
+    app_settings: Settings, tmp_path: Path, rasa: RasaDouble
+) -> None:
+    client = limited_client(
+        app_settings, tmp_path, rasa, address_rate_limit="1/minute", held_per_address_max=1
+    )
+    try:
+        first = say(client, "你好", session_id="session-a1")
+        held = say(client, "你好", session_id="session-b1")
+        refused = say(client, "你好", session_id="session-c1")
+    finally:
+        client.__exit__(None, None, None)
+    assert first.json()["replies"][0]["text"] == "收到：你好"
+    assert "已经记下" in held.json()["replies"][0]["text"]
+    assert refused.status_code == 429
+    assert "请求太多" in refused.json()["detail"]
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
