@@ -164,7 +164,7 @@ class TelegramHandlers:
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
     ) -> None:
         chat = update.effective_chat
-        if chat is None or not text.strip():
+        if chat is None:
             return
         replies = await handle_inbound(
             rasa=self._rasa,

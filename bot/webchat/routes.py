@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.api.deps import SessionDep, SettingsDep
+from backend.inputs import Cursor, Text
 from backend.rasa.client import RasaClient
 from bot.delivery.store import chat_updates
 from bot.payloads import photo_payload
@@ -55,7 +56,7 @@ class WebChatMessage(BaseModel):
     """A message typed (or a button tapped) in the web chat."""
 
     session_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    text: str = Field(min_length=1, max_length=4000)
+    text: Text = Field(max_length=4000)
 
 
 class WebChatReplies(BaseModel):
@@ -101,7 +102,7 @@ async def post_message(
         rasa=rasa,
         channel=CHANNEL,
         chat_id=message.session_id,
-        text=message.text.strip(),
+        text=message.text,
         session_factory=session_factory,
     )
     return WebChatReplies(replies=[reply.to_dict() for reply in replies])
@@ -145,7 +146,7 @@ def get_upload(name: str, settings: SettingsDep) -> FileResponse:
 def get_updates(
     session_id: Annotated[str, Query(pattern=SESSION_ID_PATTERN)],
     session: SessionDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Cursor = 0,
 ) -> WebChatUpdates:
     """Proactive messages for this chat with ids above `after` (the page polls this)."""
     stored = chat_updates(session=session, channel=CHANNEL, chat_id=session_id, after=after)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.citizens.service import get_or_create_identity
 from bot.telegram.channel import TelegramChannel
+from bot.texts import bot_text
 from storage.models import ChannelIdentity
 from tests.bot.rasa_double import RasaDouble
 from tests.bot.telegram.conftest import process_queued
@@ -325,3 +326,22 @@ async def test_a_tap_whose_query_is_too_old_to_answer_still_counts(
     bot_api.user_taps(CHAT, _last_message_id(bot_api), RATING_BUTTONS[1]["payload"])
     await process_queued(telegram, bot_api)
     assert rasa.texts[-1] == RATING_BUTTONS[1]["payload"]
+
+
+async def test_a_blank_text_gets_the_prompt_and_never_reaches_rasa(
+    telegram: TelegramChannel, bot_api: FakeBotApi, rasa: RasaDouble
+) -> None:
+    bot_api.user_says(CHAT, "\x00 \u3000")
+    await process_queued(telegram, bot_api)
+    assert rasa.messages == []
+    assert calls(bot_api) == [
+        ("sendMessage", {"chat_id": "1001", "text": bot_text("blank_message")})
+    ]
+
+
+async def test_control_characters_are_stripped_before_rasa(
+    telegram: TelegramChannel, bot_api: FakeBotApi, rasa: RasaDouble
+) -> None:
+    bot_api.user_says(CHAT, "路灯\x00坏了\x07")
+    await process_queued(telegram, bot_api)
+    assert rasa.texts == ["路灯坏了"]

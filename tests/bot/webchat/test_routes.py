@@ -1,5 +1,6 @@
 """The web chat's photo upload and its polling for proactive messages, through the real app."""
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from backend.rasa.replies import BotReply, Button
 from backend.settings import Settings
 from bot.delivery.store import store_replies
+from bot.texts import bot_text
 from bot.webchat.uploads import MAX_PHOTO_BYTES
 from storage.models import Message
 from suban.app import create_app
@@ -120,3 +122,30 @@ def test_a_message_is_recorded_with_what_the_nlu_understood(
         ("inbound", "工地打桩", {"intent": "noise", "confidence": 0.96, "entities": []}),
         ("outbound", "收到：工地打桩", None),
     ]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u3000\n", "\x00\x01"])
+def test_a_blank_message_gets_a_prompt_and_never_reaches_rasa(
+    client: TestClient, rasa: RasaDouble, text: str
+) -> None:
+    response = client.post("/chat/api/messages", json={"session_id": SESSION, "text": text})
+    assert response.status_code == 200, response.text
+    assert [reply["text"] for reply in response.json()["replies"]] == [bot_text("blank_message")]
+    assert "请描述您要反映的问题" in bot_text("blank_message")
+    assert rasa.messages == []
+
+
+def test_the_page_runs_its_inline_code_under_a_nonce_csp(client: TestClient) -> None:
+    response = client.get("/chat")
+    policy = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    assert nonce is not None
+    assert f'<script nonce="{nonce.group(1)}">' in response.text
+    assert f'<style nonce="{nonce.group(1)}">' in response.text
+    assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert not re.search(r"<[^>]+\son[a-z]+=", response.text)  # no inline event handlers
+    again = client.get("/chat").headers["Content-Security-Policy"]
+    assert again != policy  # a fresh nonce per page

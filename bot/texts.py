@@ -1,0 +1,31 @@
+"""Texts the chat channels say by themselves, kept as data in YAML files (name → text)."""
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+TEXTS_FILE = Path(__file__).parent / "data" / "texts.yml"
+
+
+@cache
+def load_texts(path: Path) -> dict[str, str]:
+    """The texts in `path`; ValueError when it is not a mapping of names to texts."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ValueError(f"{path} must map names to texts")
+    return data
+
+
+def text_from(path: Path, name: str, **values: object) -> str:
+    """The text called `name` in `path`, its {placeholders} filled from `values`."""
+    try:
+        template = load_texts(path)[name]
+    except KeyError:
+        raise KeyError(f"no text {name!r} in {path}") from None
+    return template.format(**values) if values else template
+
+
+def bot_text(name: str, **values: object) -> str:
+    """A text every channel uses (bot/data/texts.yml)."""
+    return text_from(TEXTS_FILE, name, **values)
