@@ -127,8 +127,8 @@ async def post_photo(
     data = await photo.read(MAX_PHOTO_BYTES + 1)
     try:
         name = await asyncio.to_thread(save_photo, data=data, directory=settings.uploads_dir)
-    except InvalidPhoto as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+    except InvalidPhoto as error:  # 400: a 422 is a field-by-field list (HTTPValidationError)
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(error)) from error
     url = f"{settings.public_base_url.rstrip('/')}/chat/uploads/{name}"
     replies = await handle_inbound(
         rasa=rasa,

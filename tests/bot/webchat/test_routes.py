@@ -86,7 +86,7 @@ def test_what_is_not_a_reasonable_photo_is_refused(
         data={"session_id": SESSION},
         files={"photo": ("x.png", content, "image/png")},
     )
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert why in response.json()["detail"]
     assert rasa.messages == []
 
