@@ -17,8 +17,8 @@ from pydantic import AfterValidator, BeforeValidator, Field
 # C0 controls except \t (0x09) and \n (0x0a), DEL, and UTF-16 surrogate halves.
 _STRIPPED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
-INT32_MAX = 2**31 - 1  # ids are INTEGER columns on PostgreSQL
-INT64_MAX = 2**63 - 1  # BIGINT, and SQLite's integers
+INT32_MAX = 2**31 - 1  # ids are INTEGER columns on PostgreSQL (compared as ::INTEGER too)
+INT64_MAX = 2**63 - 1  # OFFSET, BIGINT, and SQLite's integers
 
 
 def clean_text(value: str) -> str:
@@ -51,5 +51,7 @@ RequiredText = Annotated[Text, AfterValidator(_not_blank)]
 HttpUrlText = Annotated[Text, AfterValidator(_http_url)]
 # The id of a row.
 RowId = Annotated[int, Field(ge=1, le=INT32_MAX)]
-# An offset or a cursor (ids after which to list).
-Cursor = Annotated[int, Field(ge=0, le=INT64_MAX)]
+# A cursor: the id after which to list.
+Cursor = Annotated[int, Field(ge=0, le=INT32_MAX)]
+# How many rows of a list to skip.
+Offset = Annotated[int, Field(ge=0, le=INT64_MAX)]

@@ -3,7 +3,16 @@
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 
-from backend.inputs import INT32_MAX, Cursor, HttpUrlText, RequiredText, RowId, Text, clean_text
+from backend.inputs import (
+    INT32_MAX,
+    Cursor,
+    HttpUrlText,
+    Offset,
+    RequiredText,
+    RowId,
+    Text,
+    clean_text,
+)
 
 
 class Sample(BaseModel):
@@ -12,6 +21,7 @@ class Sample(BaseModel):
     url: HttpUrlText | None = None
     id: RowId | None = None
     after: Cursor = 0
+    offset: Offset = 0
 
 
 @pytest.mark.parametrize(
@@ -52,9 +62,10 @@ def test_links_are_http_or_https_only(url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "fields", [{"id": INT32_MAX + 1}, {"id": 0}, {"after": 2**63}, {"after": -1}]
+    "fields",
+    [{"id": INT32_MAX + 1}, {"id": 0}, {"after": INT32_MAX + 1}, {"after": -1}, {"offset": 2**63}],
 )
 def test_integers_are_bounded_by_what_the_columns_hold(fields: dict[str, int]) -> None:
     with pytest.raises(ValidationError):
         Sample(**fields)
-    assert Sample(id=INT32_MAX, after=2**63 - 1).after == 2**63 - 1
+    assert Sample(id=INT32_MAX, after=INT32_MAX, offset=2**63 - 1).offset == 2**63 - 1

@@ -34,7 +34,7 @@ CALLERS = {
     "service": {"Authorization": f"Bearer {SERVICE_TOKEN}"},
     "admin": ADMIN_HEADERS,
 }
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 CHECKS = [not_a_server_error, response_schema_conformance]
 # The operations, read from an app that is built but not started (nothing connects).
 OPERATIONS = sorted(
