@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = None
     # Photos citizens upload in the web chat (served under /chat/uploads/)
     uploads_dir: Path = REPO_ROOT / "var" / "uploads"
+    # Largest request body accepted (413 above): a 10 MB photo and its form fields.
+    max_request_bytes: int = Field(default=11 * 1024 * 1024, ge=1024)
 
     admin_api_token: str | None = None
     # Bearer token the bot and the Rasa actions send on citizen-side calls (create a ticket,

@@ -1,5 +1,6 @@
-"""Two ASGI middlewares every request passes: URLs with control characters are refused, and
-every answer carries the security headers (a CSP with a per-request nonce on HTML pages).
+"""ASGI middlewares every request passes: bodies above a size are refused (413), URLs with
+control characters are refused (400), and every answer carries the security headers (a CSP
+with a per-request nonce on HTML pages).
 
 Pages use the nonce as `request.state.csp_nonce` on their inline `<script>` and `<style>`.
 """
@@ -9,6 +10,7 @@ import re
 import secrets
 from urllib.parse import unquote_to_bytes
 
+from fastapi import HTTPException
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -36,6 +38,45 @@ def page_policy(nonce: str) -> str:
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
         "frame-ancestors 'none'"
     )
+
+
+class LimitRequestBody:
+    """413 for a body larger than `max_bytes`: at once when Content-Length says so, else when
+    the streamed body passes the limit (raised while the route reads it, so the app's error
+    handlers answer it, in Open311's format under /open311/)."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = HTTPException(413, f"the request body is larger than {self.max_bytes} bytes")
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self.app(scope, _raising(too_large), send)
+            return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise too_large
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+
+def _raising(error: Exception) -> Receive:
+    async def receive() -> Message:
+        raise error
+
+    return receive
 
 
 class RefuseControlCharacters:

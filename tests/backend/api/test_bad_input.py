@@ -205,3 +205,30 @@ def test_control_characters_in_urls_are_refused(client: TestClient, path: str) -
         assert response.json()[0]["code"] == 400
     else:
         assert "control characters" in response.json()["detail"]
+
+
+@pytest.fixture
+def small_body_client(app_settings: Settings) -> Iterator[TestClient]:
+    from suban.app import create_app
+
+    settings = app_settings.model_copy(update={"max_request_bytes": 2048})
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_a_body_past_the_limit_is_413(small_body_client: TestClient) -> None:
+    big = {**NOISE, "description": "吵" * 2000}
+    response = small_body_client.post("/api/v1/tickets", json=big)
+    assert response.status_code == 413
+    assert "larger than 2048 bytes" in response.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
+        yield json.dumps(big).encode()[:1500]
+        yield json.dumps(big).encode()[1500:]
+
+    streamed = small_body_client.post("/api/v1/tickets", content=chunks(), headers=JSON)
+    assert streamed.status_code == 413
+    open311 = small_body_client.post("/open311/v2/requests.json", data={"description": "x" * 3000})
+    assert open311.status_code == 413
+    assert open311.json()[0]["code"] == 413
+    assert small_body_client.post("/api/v1/tickets", json=NOISE).status_code == 201
