@@ -1,11 +1,14 @@
 """Health of the platform and the services it depends on (database, Rasa, action server)."""
 
 import asyncio
+import logging
 from dataclasses import dataclass
 
 import httpx
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,9 @@ def check_database(*, session: Session) -> PartHealth:
     try:
         session.execute(text("SELECT 1"))
     except Exception as exc:  # any driver error means the database is down for us
-        return PartHealth(ok=False, detail=f"database error: {exc.__class__.__name__}: {exc}")
+        # The answer is public: the driver's message (hosts, ports) goes to the log only.
+        log.warning("health: database error: %s", exc)
+        return PartHealth(ok=False, detail=f"database error: {exc.__class__.__name__}")
     return PartHealth(ok=True, detail="ok")
 
 
@@ -32,7 +37,8 @@ async def check_rasa(
     try:
         response = await http.get(f"{rasa_url}/status", timeout=timeout_seconds)
     except httpx.HTTPError as exc:
-        return PartHealth(ok=False, detail=f"unreachable at {rasa_url}: {exc.__class__.__name__}")
+        log.warning("health: Rasa unreachable at %s: %r", rasa_url, exc)
+        return PartHealth(ok=False, detail=f"unreachable: {exc.__class__.__name__}")
     if response.status_code != 200:
         return PartHealth(ok=False, detail=f"/status answered {response.status_code}")
     if not response.json().get("model_file"):
@@ -47,9 +53,8 @@ async def check_action_server(
     try:
         response = await http.get(f"{action_server_url}/health", timeout=timeout_seconds)
     except httpx.HTTPError as exc:
-        return PartHealth(
-            ok=False, detail=f"unreachable at {action_server_url}: {exc.__class__.__name__}"
-        )
+        log.warning("health: action server unreachable at %s: %r", action_server_url, exc)
+        return PartHealth(ok=False, detail=f"unreachable: {exc.__class__.__name__}")
     if response.status_code != 200:
         return PartHealth(ok=False, detail=f"/health answered {response.status_code}")
     return PartHealth(ok=True, detail="ok")

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = None
     # Photos citizens upload in the web chat (served under /chat/uploads/)
     uploads_dir: Path = REPO_ROOT / "var" / "uploads"
+    # Largest request body accepted (413 above): a 10 MB photo and its form fields.
+    max_request_bytes: int = Field(default=11 * 1024 * 1024, ge=1024)
 
     # Rate limits in the `limits` notation ("12/minute;120/hour"): messages to the bot per chat
     # (web session or Telegram chat), web chat requests per client address, photo uploads per

@@ -6,8 +6,10 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.conversations.service import record_exchange
+from backend.inputs import clean_text
 from backend.rasa.client import UNAVAILABLE_TEXT, RasaClient, RasaUnavailable
 from backend.rasa.replies import BotReply
+from bot.texts import bot_text
 from bot.transactions import run_in_transaction
 
 log = logging.getLogger(__name__)
@@ -29,8 +31,13 @@ async def handle_inbound(
 ) -> list[BotReply]:
     """Send a citizen's message to Rasa; when Rasa fails, answer with a polite apology.
 
-    With a `session_factory`, the exchange is recorded with what the NLU understood.
+    With a `session_factory`, the exchange is recorded with what the NLU understood. A message
+    with nothing in it once control characters are stripped gets a prompt and never reaches
+    Rasa (its intent classifier fails on a text without features, which looked like an outage).
     """
+    text = clean_text(text).strip()
+    if not text:
+        return [BotReply(text=bot_text("blank_message"))]
     conversation_id = sender_id(channel=channel, chat_id=chat_id)
     nlu: dict[str, Any] | None = None
     try:

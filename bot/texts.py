@@ -27,5 +27,5 @@ def text_from(path: Path, name: str, **values: object) -> str:
 
 
 def bot_text(name: str, **values: object) -> str:
-    """A text every channel says (rate limits, quotas), from bot/data/texts.yml."""
+    """A text every channel says by itself (blank messages, rate limits, quotas)."""
     return text_from(SHARED_TEXTS, name, **values)

@@ -8,6 +8,7 @@ import httpx
 from fastapi import FastAPI
 
 from backend.api.errors import install_error_handlers
+from backend.api.http_hygiene import LimitRequestBody, RefuseControlCharacters, SecurityHeaders
 from backend.api.router import api_router
 from backend.rasa.client import RasaClient
 from backend.scheduler import start_background_jobs
@@ -68,6 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.outbox_deliverer = None  # the chat channels' deliverer, set at start-up
     app.state.telegram = None  # the Telegram bot, when TELEGRAM_BOT_TOKEN is set
     install_error_handlers(app)
+    app.add_middleware(LimitRequestBody, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RefuseControlCharacters)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so every answer has its headers
     app.include_router(api_router)
     app.include_router(webchat_router)
     app.include_router(telegram_webhook_router)

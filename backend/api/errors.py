@@ -4,6 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from backend.api.open311_errors import install_open311_error_handlers
+from backend.api.validation import printable
 from backend.errors import (
     Conflict,
     DomainError,
@@ -36,12 +37,11 @@ async def domain_error_handler(request: Request, error: Exception) -> JSONRespon
     """Render a domain error: Open311 paths get the GeoReport error list, the rest a detail."""
     assert isinstance(error, DomainError)
     status = status_for(error)
+    message = printable(error.message)  # it may quote a request's text
     if request.url.path.startswith("/open311/"):
-        return JSONResponse([{"code": status, "description": error.message}], status_code=status)
+        return JSONResponse([{"code": status, "description": message}], status_code=status)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(
-        {"detail": error.message, **error.details}, status_code=status, headers=headers
-    )
+    return JSONResponse({"detail": message, **error.details}, status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:

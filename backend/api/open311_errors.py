@@ -6,13 +6,12 @@ that path prefix only, leaving FastAPI's usual answers everywhere else.
 """
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import (
-    http_exception_handler,
-    request_validation_exception_handler,
-)
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from backend.api.validation import error_items, printable, validation_error_response
 
 OPEN311_PREFIX = "/open311/"
 
@@ -28,13 +27,13 @@ def is_open311(request: Request) -> bool:
 
 
 async def validation_error_handler(request: Request, error: Exception) -> Response:
-    """400 with each invalid field named, under /open311/; FastAPI's 422 elsewhere."""
+    """400 with each invalid field named, under /open311/; a 422 list elsewhere."""
     assert isinstance(error, RequestValidationError)
     if not is_open311(request):
-        return await request_validation_exception_handler(request, error)
+        return validation_error_response(error)
     problems = [
-        f"{'.'.join(str(part) for part in item.get('loc', ()))}: {item.get('msg', 'invalid')}"
-        for item in error.errors()
+        f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
+        for item in error_items(error.errors())
     ]
     return open311_error(400, "; ".join(problems) or "invalid request")
 
@@ -44,7 +43,7 @@ async def http_error_handler(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     if not is_open311(request):
         return await http_exception_handler(request, error)
-    description = error.detail if isinstance(error.detail, str) else "request failed"
+    description = printable(error.detail) if isinstance(error.detail, str) else "request failed"
     if error.status_code == 404 and description == "Not Found":
         description = f"no Open311 resource at {request.url.path}"
     response = open311_error(error.status_code, description)

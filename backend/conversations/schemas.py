@@ -5,13 +5,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from backend.inputs import RequiredText
 from storage.models import Conversation
 
 
 class NeedsHumanRequest(BaseModel):
     """Why the bot hands the chat to a person."""
 
-    reason: str = Field(min_length=1, max_length=500)
+    reason: RequiredText = Field(min_length=1, max_length=500)
 
 
 class MessageOut(BaseModel):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from backend.errors import InvalidRequest
+from backend.inputs import clean_text
 
 ATTRIBUTE_FIELD = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -64,7 +65,7 @@ def parse_form_fields(*, fields: Iterable[tuple[str, str]]) -> ServiceRequestInp
     text: dict[str, str] = {}
     attributes: dict[str, list[str]] = {}
     for name, raw in fields:
-        value = raw.strip()
+        value = clean_text(raw).strip()
         if not value:
             continue
         match = ATTRIBUTE_FIELD.match(name)
@@ -122,7 +123,10 @@ def _build(text: dict[str, str], attributes: dict[str, list[str]]) -> ServiceReq
     if email is not None and not EMAIL.match(email):
         raise InvalidRequest(f"email {email!r} is not an e-mail address")
     media_url = text.get("media_url")
-    if media_url is not None and urlsplit(media_url).scheme not in ("http", "https"):
+    if media_url is not None and (
+        urlsplit(media_url).scheme.lower() not in ("http", "https")
+        or not urlsplit(media_url).netloc
+    ):
         raise InvalidRequest("media_url must be an http(s) URL")
     return ServiceRequestInput(
         api_key=text.get("api_key"),

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
+from backend.inputs import HttpUrlText, RequiredText, RowId, Text
 from backend.tickets.drafts import MediaDraft, TicketDraft
 from backend.tickets.ratings import RatingInput
 from backend.tickets.workflow import Action
@@ -25,9 +26,9 @@ Score = Annotated[int, Field(ge=1, le=3, description="1 不满意 / 2 基本满�
 class MediaIn(BaseModel):
     """A photo or file: the channel's file id or a URL."""
 
-    file_id: str | None = Field(default=None, max_length=255)
-    url: str | None = Field(default=None, max_length=1024)
-    kind: str = Field(default="photo", max_length=16)
+    file_id: Text | None = Field(default=None, max_length=255)
+    url: HttpUrlText | None = Field(default=None, max_length=1024)
+    kind: Text = Field(default="photo", max_length=16)
 
     @model_validator(mode="after")
     def _one_reference(self) -> "MediaIn":
@@ -39,20 +40,22 @@ class MediaIn(BaseModel):
 class TicketIn(BaseModel):
     """A new ticket (工单) as the bot or a staff member submits it."""
 
-    service_code: str = Field(max_length=32, examples=["noise"])
+    service_code: Text = Field(max_length=32, examples=["noise"])
     request_type: RequestType = RequestType.complaint
-    description: str = Field(min_length=1, max_length=5000, examples=["工地每天晚上十一点还在打桩"])
-    district: str | None = Field(default=None, max_length=32, examples=["南山区"])
-    street: str | None = Field(default=None, max_length=32, examples=["粤海街道"])
-    community: str | None = Field(default=None, max_length=64)
-    address: str | None = Field(default=None, max_length=255, examples=["科技园"])
+    description: RequiredText = Field(
+        min_length=1, max_length=5000, examples=["工地每天晚上十一点还在打桩"]
+    )
+    district: Text | None = Field(default=None, max_length=32, examples=["南山区"])
+    street: Text | None = Field(default=None, max_length=32, examples=["粤海街道"])
+    community: Text | None = Field(default=None, max_length=64)
+    address: Text | None = Field(default=None, max_length=255, examples=["科技园"])
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     urgent: bool = False
     contact_preference: ContactPreference = ContactPreference.chat
-    phone: str | None = Field(default=None, max_length=32)
+    phone: Text | None = Field(default=None, max_length=32)
     channel: Channel | None = None
-    chat_id: str | None = Field(default=None, max_length=128)
+    chat_id: Text | None = Field(default=None, max_length=128)
     media: list[MediaIn] = Field(default_factory=list, max_length=20)
 
     def to_draft(self, *, source: TicketSource) -> TicketDraft:
@@ -201,16 +204,18 @@ class TransitionIn(BaseModel):
     """A workflow action; `department_id` + `reason` dispatch by hand (人工派单)."""
 
     action: Action
-    note: str | None = Field(default=None, max_length=5000)
-    target_ticket_no: str | None = Field(default=None, description="merge: the main ticket")
-    department_id: int | None = Field(default=None, description="dispatch: chosen by hand")
-    reason: str | None = Field(default=None, max_length=1000)
+    note: Text | None = Field(default=None, max_length=5000)
+    target_ticket_no: Text | None = Field(
+        default=None, max_length=64, description="merge: the main ticket"
+    )
+    department_id: RowId | None = Field(default=None, description="dispatch: chosen by hand")
+    reason: Text | None = Field(default=None, max_length=1000)
 
 
 class NoteIn(BaseModel):
     """A note on the ticket; public notes are sent to the citizen."""
 
-    note: str = Field(min_length=1, max_length=5000)
+    note: RequiredText = Field(min_length=1, max_length=5000)
     public: bool = False
 
 
@@ -221,9 +226,9 @@ class RatingIn(BaseModel):
     speed: Score | None = None
     result: Score | None = None
     attitude: Score | None = None
-    comment: str | None = Field(default=None, max_length=2000)
+    comment: Text | None = Field(default=None, max_length=2000)
     channel: Channel | None = None
-    chat_id: str | None = Field(default=None, max_length=128)
+    chat_id: Text | None = Field(default=None, max_length=128)
 
     def to_input(self) -> RatingInput:
         return RatingInput(

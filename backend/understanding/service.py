@@ -1,5 +1,6 @@
 """`understand`: one text through Rasa NLU and the place resolver."""
 
+import logging
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -7,6 +8,8 @@ from backend.errors import Unavailable
 from backend.rasa.client import RasaClient, RasaUnavailable
 from backend.understanding.acts import act_of
 from backend.understanding.location import resolve_location
+
+log = logging.getLogger(__name__)
 
 _ENTITY_FIELDS = ("entity", "value", "start", "end", "confidence_entity", "extractor")
 
@@ -55,5 +58,7 @@ async def understand(*, rasa: RasaClient, text: str) -> Understanding:
     try:
         parse = await rasa.parse(text=text)
     except RasaUnavailable as error:
-        raise Unavailable(f"the NLU service (Rasa) is not available: {error}") from error
+        # Rasa's address is internal: it goes to the log, not to the caller.
+        log.warning("understand: %s", error)
+        raise Unavailable("the NLU service (Rasa) is not available") from error
     return understanding_of(text=text, parse=parse)

@@ -170,7 +170,7 @@ class TelegramHandlers:
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str
     ) -> None:
         chat = update.effective_chat
-        if chat is None or not text.strip():
+        if chat is None:
             return
         admission = await self.gate.converse(
             rasa=self._rasa,

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.api.deps import SessionDep, SettingsDep
+from backend.inputs import Cursor, Text
 from backend.rasa.client import RasaClient
 from bot.delivery.store import chat_updates
 from bot.gate import Admission, InboundGate, Outcome
@@ -32,6 +33,7 @@ from bot.webchat.uploads import (
     OverQuota,
     PhotoQuota,
     accept_photo,
+    media_type,
     stored_photo,
 )
 from storage.models import Channel, utcnow
@@ -41,6 +43,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 CHANNEL = Channel.web.value
 SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+UPLOAD_POLICY = "default-src 'none'; img-src 'self'; sandbox"
 
 
 def get_rasa(request: Request) -> RasaClient:
@@ -93,7 +96,7 @@ class WebChatMessage(BaseModel):
     """A message typed (or a button tapped) in the web chat."""
 
     session_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    text: str = Field(min_length=1, max_length=4000)
+    text: Text = Field(max_length=4000)
 
 
 class WebChatReplies(BaseModel):
@@ -146,7 +149,7 @@ async def post_message(
         rasa=rasa,
         channel=CHANNEL,
         chat_id=message.session_id,
-        text=message.text.strip(),
+        text=message.text,
         address=address,
     )
     return WebChatReplies(replies=replies_of(admission))
@@ -183,8 +186,8 @@ async def post_photo(
             quota=quota,
             now=utcnow(),
         )
-    except InvalidPhoto as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+    except InvalidPhoto as error:  # 400: a 422 is a field-by-field list (HTTPValidationError)
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(error)) from error
     except OverQuota as error:
         raise too_many(str(error), 0) from error
     url = f"{settings.public_base_url.rstrip('/')}/chat/uploads/{name}"
@@ -196,18 +199,26 @@ async def post_photo(
 
 @router.get("/chat/uploads/{name}", include_in_schema=False)
 def get_upload(name: str, settings: SettingsDep) -> FileResponse:
-    """A photo uploaded in the web chat."""
+    """A photo uploaded in the web chat, as the image type we detected (never sniffed, never
+    run: a sandbox CSP in case a browser is tricked into rendering it as a page)."""
     try:
-        return FileResponse(stored_photo(name=name, directory=settings.uploads_dir))
+        path = stored_photo(name=name, directory=settings.uploads_dir)
     except FileNotFoundError as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such photo") from error
+    return FileResponse(
+        path,
+        media_type=media_type(name),
+        content_disposition_type="inline",
+        filename=name,
+        headers={"Content-Security-Policy": UPLOAD_POLICY, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @router.get("/chat/api/updates")
 def get_updates(
     session_id: Annotated[str, Query(pattern=SESSION_ID_PATTERN)],
     session: SessionDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Cursor = 0,
 ) -> WebChatUpdates:
     """Proactive messages for this chat with ids above `after` (the page polls this)."""
     stored = chat_updates(session=session, channel=CHANNEL, chat_id=session_id, after=after)

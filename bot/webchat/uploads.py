@@ -1,12 +1,21 @@
-"""Photos citizens upload in the web chat: checked by their bytes, stored under a random name,
-recorded (for the per-chat quota and retention)."""
+"""Photos citizens upload in the web chat: checked by decoding them, stored re-encoded under a
+random name, recorded (for the per-chat quota and retention), and served with a type we chose.
 
+The browser's file name and type are not trusted, nor are the first bytes alone: a GIF header
+followed by HTML is a valid GIF to a sniffer and a page to a browser. Pillow must decode the
+whole image, and what is stored is Pillow's re-encoding, so trailing payloads and metadata
+(EXIF, GPS position) are dropped.
+"""
+
+import io
 import re
 import uuid
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,35 +23,73 @@ from bot.texts import bot_text
 from storage.models import ChatUpload
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_PIXELS = 50_000_000  # a 10 MB file may still decode to gigabytes (a pixel bomb)
 UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}\.(?:jpg|png|gif|webp)$")
+# Pillow's format name → our extension and the Content-Type we serve it with.
+FORMATS = {
+    "JPEG": (".jpg", "image/jpeg"),
+    "PNG": (".png", "image/png"),
+    "GIF": (".gif", "image/gif"),
+    "WEBP": (".webp", "image/webp"),
+}
+MEDIA_TYPES = dict(FORMATS.values())
+NOT_AN_IMAGE = "请上传 JPG、PNG、GIF 或 WebP 格式的图片"
 
 
 class InvalidPhoto(ValueError):
     """The upload is not a JPEG, PNG, GIF or WebP image, or is too big."""
 
 
-def photo_extension(data: bytes) -> str:
-    """The file extension of an image, from its first bytes (the browser's type is not trusted)."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return ".jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return ".png"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return ".gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return ".webp"
-    raise InvalidPhoto("请上传 JPG、PNG、GIF 或 WebP 格式的图片")
+def photo_format(data: bytes) -> str:
+    """Pillow's name of the image's format, once the whole image decoded without error."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:
+                if image.width * image.height > MAX_PHOTO_PIXELS:
+                    raise InvalidPhoto("图片尺寸过大")
+                image.verify()
+                return str(image.format)
+    except InvalidPhoto:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InvalidPhoto(NOT_AN_IMAGE) from None
+    except (OSError, SyntaxError, ValueError, EOFError):  # Pillow's ways of saying "broken"
+        raise InvalidPhoto(NOT_AN_IMAGE) from None
+
+
+def reencoded(data: bytes, image_format: str) -> bytes:
+    """The image as Pillow writes it: pixels (all frames) only, upright, nothing appended."""
+    out = io.BytesIO()
+    try:
+        with Image.open(io.BytesIO(data), formats=[image_format]) as image:
+            # Text chunks Pillow would carry over (a GIF comment can hold a page).
+            for key in ("comment", "exif", "xmp", "XML:com.adobe.xmp"):
+                image.info.pop(key, None)
+            extra = {"comment": b""} if image_format == "GIF" else {}
+            if getattr(image, "n_frames", 1) > 1:
+                image.save(out, format=image_format, save_all=True, **extra)
+            else:
+                upright = ImageOps.exif_transpose(image)
+                if image_format == "JPEG" and upright.mode not in ("RGB", "L"):
+                    upright = upright.convert("RGB")
+                upright.save(out, format=image_format, quality=90, **extra)
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise InvalidPhoto(NOT_AN_IMAGE) from None
+    return out.getvalue()
 
 
 def save_photo(*, data: bytes, directory: Path) -> str:
-    """Store an uploaded photo and return its file name."""
+    """Check, re-encode and store an uploaded photo; return its file name."""
     if not data:
         raise InvalidPhoto("图片是空的")
     if len(data) > MAX_PHOTO_BYTES:
         raise InvalidPhoto(f"图片不能超过 {MAX_PHOTO_BYTES // (1024 * 1024)} MB")
-    name = uuid.uuid4().hex + photo_extension(data)
+    image_format = photo_format(data)
+    clean = reencoded(data, image_format)
+    name = uuid.uuid4().hex + FORMATS[image_format][0]
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / name).write_bytes(data)
+    (directory / name).write_bytes(clean)
     return name
 
 
@@ -52,6 +99,11 @@ def stored_photo(*, name: str, directory: Path) -> Path:
     if not UPLOAD_NAME.match(name) or not path.is_file():
         raise FileNotFoundError(name)
     return path
+
+
+def media_type(name: str) -> str:
+    """The Content-Type a stored photo is served with, from the extension we gave it."""
+    return MEDIA_TYPES[Path(name).suffix]
 
 
 QUOTA_WINDOW = timedelta(hours=24)

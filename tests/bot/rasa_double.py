@@ -46,6 +46,8 @@ class RasaDouble:
             latest = self.nlu_of(self.texts[-1]) if self.messages else {}
             return httpx.Response(200, json={"latest_message": latest})
         body = json.loads(request.content)
+        if request.url.path == "/model/parse":
+            return httpx.Response(200, json={"text": body["text"], **self.nlu_of(body["text"])})
         if request.url.path == "/webhooks/rest/webhook":
             self.messages.append(body)
             replies = [

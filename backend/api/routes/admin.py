@@ -9,6 +9,7 @@ from sqlalchemy import select
 from backend.api.auth import AdminDep, StaffDep
 from backend.api.deps import SessionDep
 from backend.auth.service import issue_open311_key, issue_staff_token
+from backend.inputs import RequiredText, RowId, Text
 from storage.models import Department, StaffRole
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
@@ -18,11 +19,11 @@ class TokenIn(BaseModel):
     """A staff token (creates the staff user on first use) or an Open311 API key."""
 
     kind: Literal["staff", "open311"] = "staff"
-    username: str | None = Field(default=None, min_length=1, max_length=64)
-    display_name: str = Field(default="", max_length=128)
+    username: RequiredText | None = Field(default=None, min_length=1, max_length=64)
+    display_name: Text = Field(default="", max_length=128)
     role: StaffRole = StaffRole.operator
-    department_id: int | None = None
-    label: str = Field(default="", max_length=128)
+    department_id: RowId | None = None
+    label: Text = Field(default="", max_length=128)
 
     @model_validator(mode="after")
     def _staff_needs_username(self) -> "TokenIn":

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from backend.api.auth import CitizenSideDep
 from backend.errors import InvalidRequest
+from backend.inputs import Text
 from backend.places import InvalidCoordinatesError, InvalidTextError, locate_point, locate_text
 
 router = APIRouter(prefix="/api/v1", tags=["places"])
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["places"])
 class LocateIn(BaseModel):
     """Either `text` or both `lat` and `lon`."""
 
-    text: str | None = Field(default=None, max_length=2000, examples=["粤海街道科技园这边"])
+    text: Text | None = Field(default=None, max_length=2000, examples=["粤海街道科技园这边"])
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
 

@@ -142,6 +142,8 @@ async def _read_form(request: Request) -> ServiceRequestInput:
             body = json.loads(await request.body() or b"null")
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise InvalidRequest("the request body is not valid JSON") from None
+        except RecursionError:
+            raise InvalidRequest("the request body is nested too deeply") from None
         if isinstance(body, dict) and query_fields:
             body = {**dict(query_fields), **body}
         return parse_json_body(body=body)

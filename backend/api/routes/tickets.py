@@ -9,6 +9,7 @@ from backend.api.deps import SessionDep
 from backend.auth.actor import Actor
 from backend.citizens.service import find_identity
 from backend.errors import NotFound
+from backend.inputs import Offset, RowId
 from backend.tickets.notes import add_note
 from backend.tickets.ratings import submit_rating
 from backend.tickets.repository import get_ticket_by_no, is_follower, list_tickets
@@ -70,9 +71,9 @@ def get_tickets(
     session: SessionDep,
     actor: StaffDep,
     state: TicketState | None = None,
-    department_id: int | None = None,
+    department_id: RowId | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[TicketSummary]:
     """Staff: tickets newest first (department staff: their department's only)."""
     tickets = list_tickets(

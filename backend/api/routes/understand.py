@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from backend.api.auth import CitizenSideDep
+from backend.inputs import RequiredText
 from backend.rasa.client import RasaClient
 from backend.understanding import understand
 
@@ -20,7 +21,9 @@ def get_rasa(request: Request) -> RasaClient:
 class UnderstandIn(BaseModel):
     """The text to understand."""
 
-    text: str = Field(min_length=1, max_length=2000, examples=["粤海街道科技园这边工地还在打桩"])
+    text: RequiredText = Field(
+        min_length=1, max_length=2000, examples=["粤海街道科技园这边工地还在打桩"]
+    )
 
 
 class LocationOut(BaseModel):
@@ -48,5 +51,5 @@ async def post_understand(
     body: UnderstandIn, actor: CitizenSideDep, rasa: Annotated[RasaClient, Depends(get_rasa)]
 ) -> dict[str, Any]:
     """Act (report, inquiry, check_status, …), intent, confidence, service_code, location."""
-    result = await understand(rasa=rasa, text=body.text.strip() or body.text)
+    result = await understand(rasa=rasa, text=body.text.strip())
     return result.to_dict()

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.citizens.service import get_or_create_identity
 from bot.telegram.channel import TelegramChannel, assemble_telegram
+from bot.texts import bot_text
 from storage.models import ChannelIdentity
 from tests.bot.rasa_double import RasaDouble
 from tests.bot.telegram.conftest import mock_request, process_queued, telegram_settings
@@ -358,3 +359,22 @@ async def test_over_the_rate_limit_the_chat_is_told_once_and_its_last_message_ha
         assert calls(bot_api) == [("sendMessage", {"chat_id": "1001", "text": "收到：科技园南门"})]
     finally:
         await channel.application.shutdown()
+
+
+async def test_a_blank_text_gets_the_prompt_and_never_reaches_rasa(
+    telegram: TelegramChannel, bot_api: FakeBotApi, rasa: RasaDouble
+) -> None:
+    bot_api.user_says(CHAT, "\x00 \u3000")
+    await process_queued(telegram, bot_api)
+    assert rasa.messages == []
+    assert calls(bot_api) == [
+        ("sendMessage", {"chat_id": "1001", "text": bot_text("blank_message")})
+    ]
+
+
+async def test_control_characters_are_stripped_before_rasa(
+    telegram: TelegramChannel, bot_api: FakeBotApi, rasa: RasaDouble
+) -> None:
+    bot_api.user_says(CHAT, "路灯\x00坏了\x07")
+    await process_queued(telegram, bot_api)
+    assert rasa.texts == ["路灯坏了"]

@@ -1,5 +1,7 @@
 """The web chat's photo upload and its polling for proactive messages, through the real app."""
 
+import io
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -7,19 +9,31 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from PIL import Image
 from sqlalchemy import select
 
 from backend.rasa.replies import BotReply, Button
 from backend.settings import Settings
 from bot.delivery.store import store_replies
 from bot.gate import polled_release
+from bot.texts import bot_text
 from bot.webchat.uploads import MAX_PHOTO_BYTES
 from storage.models import Message
 from suban.app import create_app
 from tests.bot.rasa_double import RasaDouble
 
 SESSION = "websession42"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def image_bytes(image_format: str, **options: object) -> bytes:
+    """A small real image, as a camera or a browser would upload it."""
+    out = io.BytesIO()
+    Image.new("RGB", (16, 12), (200, 16, 46)).save(out, format=image_format, **options)
+    return out.getvalue()
+
+
+PNG = image_bytes("PNG")
 
 
 @pytest.fixture
@@ -52,12 +66,20 @@ def test_a_photo_is_stored_served_and_sent_to_rasa_as_a_url(
 
     served = client.get(url.removeprefix("http://chat.test"))
     assert served.status_code == 200
-    assert served.content == PNG
+    assert Image.open(io.BytesIO(served.content)).size == (16, 12)
 
 
 @pytest.mark.parametrize(
     ("content", "why"),
-    [(b"%PDF-1.7 not an image", "格式"), (b"", "空"), (PNG + b"0" * MAX_PHOTO_BYTES, "MB")],
+    [
+        (b"%PDF-1.7 not an image", "格式"),
+        (b"", "空"),
+        (PNG + b"0" * MAX_PHOTO_BYTES, "MB"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "格式"),  # a PNG signature, no image
+        (b"GIF89a" + HTML, "格式"),  # a GIF header in front of a page
+        (image_bytes("JPEG")[:200], "格式"),  # cut short
+        (image_bytes("BMP"), "格式"),  # an image, not a format we take
+    ],
 )
 def test_what_is_not_a_reasonable_photo_is_refused(
     client: TestClient, rasa: RasaDouble, content: bytes, why: str
@@ -67,7 +89,7 @@ def test_what_is_not_a_reasonable_photo_is_refused(
         data={"session_id": SESSION},
         files={"photo": ("x.png", content, "image/png")},
     )
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert why in response.json()["detail"]
     assert rasa.messages == []
 
@@ -242,3 +264,66 @@ def test_an_address_over_its_limit_gets_holds_then_a_429(
     assert refused.status_code == 429
     assert "请求太多" in refused.json()["detail"]
     assert 0 < int(refused.headers["Retry-After"]) <= 60
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u3000\n", "\x00\x01"])
+def test_a_blank_message_gets_a_prompt_and_never_reaches_rasa(
+    client: TestClient, rasa: RasaDouble, text: str
+) -> None:
+    response = client.post("/chat/api/messages", json={"session_id": SESSION, "text": text})
+    assert response.status_code == 200, response.text
+    assert [reply["text"] for reply in response.json()["replies"]] == [bot_text("blank_message")]
+    assert "请描述您要反映的问题" in bot_text("blank_message")
+    assert rasa.messages == []
+
+
+def test_the_page_runs_its_inline_code_under_a_nonce_csp(client: TestClient) -> None:
+    response = client.get("/chat")
+    policy = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy)
+    assert nonce is not None
+    assert f'<script nonce="{nonce.group(1)}">' in response.text
+    assert f'<style nonce="{nonce.group(1)}">' in response.text
+    assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert not re.search(r"<[^>]+\son[a-z]+=", response.text)  # no inline event handlers
+    again = client.get("/chat").headers["Content-Security-Policy"]
+    assert again != policy  # a fresh nonce per page
+
+
+@pytest.mark.parametrize("image_format", ["GIF", "PNG", "JPEG", "WEBP"])
+def test_a_polyglot_is_stored_without_its_payload_and_served_as_an_inert_image(
+    client: TestClient, image_format: str
+) -> None:
+    extra = {"comment": HTML} if image_format == "GIF" else {}
+    polyglot = image_bytes(image_format, **extra) + HTML
+    response = client.post(
+        "/chat/api/photos",
+        data={"session_id": SESSION},
+        files={"photo": ("x.html", polyglot, "text/html")},
+    )
+    assert response.status_code == 200, response.text
+    served = client.get(response.json()["photo_url"].removeprefix("http://chat.test"))
+    assert served.status_code == 200
+    assert b"<script" not in served.content and b"<html" not in served.content
+    expected = {"GIF": "image/gif", "PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+    assert served.headers["Content-Type"] == expected[image_format]
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in served.headers["Content-Security-Policy"]
+    name = response.json()["photo_url"].rsplit("/", 1)[1]
+    assert served.headers["Content-Disposition"] == f'inline; filename="{name}"'
+
+
+def test_a_photos_exif_position_is_not_kept(client: TestClient) -> None:
+    exif = Image.Exif()
+    exif[0x010E] = "GPS 22.54,113.95"  # ImageDescription: stands for any metadata
+    response = client.post(
+        "/chat/api/photos",
+        data={"session_id": SESSION},
+        files={"photo": ("x.jpg", image_bytes("JPEG", exif=exif.tobytes()), "image/jpeg")},
+    )
+    assert response.status_code == 200, response.text
+    served = client.get(response.json()["photo_url"].removeprefix("http://chat.test"))
+    assert b"GPS 22.54" not in served.content

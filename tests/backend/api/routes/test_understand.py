@@ -39,3 +39,22 @@ def test_understand_is_503_with_a_clear_message_when_rasa_is_down(
 
 def test_an_empty_text_is_refused(app_client: TestClient) -> None:
     assert app_client.post("/api/v1/understand", json={"text": ""}).status_code == 422
+
+
+def test_a_blank_text_is_refused_before_rasa(app_client: TestClient) -> None:
+    for blank in ("   ", "\u3000\n\t", "\x00\x01"):
+        response = app_client.post("/api/v1/understand", json={"text": blank})
+        assert response.status_code == 422, response.text
+        [problem] = response.json()["detail"]
+        assert problem["loc"] == ["body", "text"]
+        assert problem["msg"] in (
+            "Value error, must not be blank",
+            "String should have at least 1 character",
+        )
+
+
+def test_the_503_does_not_name_rasas_address(app_client: TestClient) -> None:
+    response = app_client.post("/api/v1/understand", json={"text": "你好"})
+    assert response.status_code == 503
+    assert response.json() == {"detail": "the NLU service (Rasa) is not available"}
+    assert "127.0.0.1" not in response.text and "http" not in response.text
