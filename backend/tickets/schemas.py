@@ -222,8 +222,6 @@ class RatingIn(BaseModel):
     result: Score | None = None
     attitude: Score | None = None
     comment: str | None = Field(default=None, max_length=2000)
-    channel: Channel | None = None
-    chat_id: str | None = Field(default=None, max_length=128)
 
     def to_input(self) -> RatingInput:
         return RatingInput(
