@@ -39,7 +39,9 @@ async def test_connection_errors_give_up_after_three_attempts() -> None:
         raise httpx.ConnectError("refused", request=request)
 
     with pytest.raises(BackendUnavailable):
-        await client_for(refuse).get_ticket(ticket_no="SZ20261129-000001")
+        await client_for(refuse).get_ticket(
+            ticket_no="SZ20261129-000001", channel="web", chat_id="s1"
+        )
     assert len(seen) == 3
 
 
@@ -51,7 +53,9 @@ async def test_a_4xx_is_not_retried_and_carries_the_detail() -> None:
         return httpx.Response(409, json={"detail": "already rated"})
 
     with pytest.raises(BackendRejected) as error:
-        await client_for(handler).rate_ticket(ticket_no="SZ1", rating={"score": 3})
+        await client_for(handler).rate_ticket(
+            ticket_no="SZ1", channel="web", chat_id="s1", rating={"score": 3}
+        )
     assert (error.value.status, error.value.detail) == (409, "already rated")
     assert len(seen) == 1
 
