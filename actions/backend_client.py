@@ -212,6 +212,8 @@ class BackendClient:
 def build_backend_client(settings: ActionSettings) -> BackendClient:
     """A client for the platform at `settings.backend_url`."""
     token = settings.service_token
+    if not token:
+        log.warning("SERVICE_API_TOKEN is not set: the platform will refuse every call")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     http = httpx.AsyncClient(
         base_url=settings.backend_url, headers=headers, timeout=settings.timeout_seconds

@@ -68,6 +68,13 @@ async def test_the_service_token_is_sent_as_a_bearer() -> None:
     await client.aclose()
 
 
+async def test_a_missing_service_token_is_warned_about(caplog: pytest.LogCaptureFixture) -> None:
+    client = backend_client.build_backend_client(ActionSettings(backend_url="http://platform"))
+    assert "Authorization" not in client._http.headers
+    assert "SERVICE_API_TOKEN is not set" in caplog.text
+    await client.aclose()
+
+
 def test_settings_come_from_the_environment() -> None:
     settings = settings_from_env(
         {
