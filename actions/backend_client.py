@@ -1,6 +1,8 @@
 """The one HTTP client the actions use to reach the platform (contracts.md, internal API).
 
-Built lazily by `get_backend()` on first use, never at import time. Connection errors and
+Built lazily by `get_backend()` on first use, never at import time. Every call carries
+SERVICE_API_TOKEN as a bearer (the platform refuses the citizen side without it), and calls
+about one ticket name the chat they speak for (`chat_headers`). Connection errors and
 5xx answers are retried a few times with a short backoff (tenacity); what still fails is
 raised as `BackendUnavailable`, and a 4xx answer as `BackendRejected`.
 """
@@ -58,6 +60,19 @@ class Ticket(TypedDict, total=False):
     department: Optional[str]
     resolve_due: Optional[str]
     urgent: bool
+
+
+CHANNEL_HEADER = "X-Suban-Channel"
+CHAT_HEADER = "X-Suban-Chat"
+
+
+def chat_headers(channel: str, chat_id: str) -> Dict[str, str]:
+    """The headers naming the chat the actions speak for, on calls about one ticket.
+
+    The platform shows or changes a ticket only for a chat that follows it; any other
+    number answers 404 as if it did not exist.
+    """
+    return {CHANNEL_HEADER: channel, CHAT_HEADER: chat_id}
 
 
 class _RetryableStatus(Exception):
@@ -148,9 +163,11 @@ class BackendClient:
             "POST", "/api/v1/tickets", json=draft, headers={"Idempotency-Key": idempotency_key}
         )
 
-    async def get_ticket(self, *, ticket_no: str) -> Ticket:
-        """One ticket by its number."""
-        return await self._request("GET", f"/api/v1/tickets/{ticket_no}")
+    async def get_ticket(self, *, ticket_no: str, channel: str, chat_id: str) -> Ticket:
+        """One ticket by its number, asked from this chat: 404 unless the chat follows it."""
+        return await self._request(
+            "GET", f"/api/v1/tickets/{ticket_no}", headers=chat_headers(channel, chat_id)
+        )
 
     async def open_tickets(self, *, channel: str, chat_id: str) -> List[Ticket]:
         """The citizen's open tickets on this channel identity."""
@@ -158,9 +175,19 @@ class BackendClient:
             "GET", f"/api/v1/citizens/{channel}/{chat_id}/tickets", params={"open": "true"}
         )
 
-    async def rate_ticket(self, *, ticket_no: str, rating: Dict[str, Any]) -> Dict[str, Any]:
-        """Rate a resolved ticket (评价): score 1–3, optional aspects and comment."""
-        return await self._request("POST", f"/api/v1/tickets/{ticket_no}/rating", json=rating)
+    async def rate_ticket(
+        self, *, ticket_no: str, channel: str, chat_id: str, rating: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        """Rate a resolved ticket (评价) from this chat: score 1–3, optional aspects, comment.
+
+        404 unless the chat follows the ticket.
+        """
+        return await self._request(
+            "POST",
+            f"/api/v1/tickets/{ticket_no}/rating",
+            json=rating,
+            headers=chat_headers(channel, chat_id),
+        )
 
     async def mark_needs_human(self, *, channel: str, chat_id: str, reason: str) -> None:
         """Flag the conversation for a human operator (转人工)."""
@@ -185,6 +212,8 @@ class BackendClient:
 def build_backend_client(settings: ActionSettings) -> BackendClient:
     """A client for the platform at `settings.backend_url`."""
     token = settings.service_token
+    if not token:
+        log.warning("SERVICE_API_TOKEN is not set: the platform will refuse every call")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     http = httpx.AsyncClient(
         base_url=settings.backend_url, headers=headers, timeout=settings.timeout_seconds

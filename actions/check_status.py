@@ -1,7 +1,8 @@
 """`action_check_status`: how are my reports doing? (查询进度)
 
-A ticket number in the message shows that ticket; otherwise the citizen's open tickets are
-listed with their state and time limit.
+A ticket number in the message shows that ticket if this chat follows it (the platform
+answers 404 for any other number, and so "not found" is all a stranger hears); otherwise the
+citizen's open tickets are listed with their state and time limit.
 """
 
 import logging
@@ -43,11 +44,16 @@ def status_line(ticket: Ticket) -> str:
 
 
 async def show_ticket(
-    dispatcher: CollectingDispatcher, client: BackendClient, *, ticket_no: str
+    dispatcher: CollectingDispatcher,
+    client: BackendClient,
+    *,
+    ticket_no: str,
+    channel: str,
+    chat_id: str,
 ) -> None:
-    """Details of one ticket, or why it cannot be shown."""
+    """Details of one ticket the chat follows; any other number is "not found" alike."""
     try:
-        ticket = await client.get_ticket(ticket_no=ticket_no)
+        ticket = await client.get_ticket(ticket_no=ticket_no, channel=channel, chat_id=chat_id)
     except BackendRejected as exc:
         if exc.status == 404:
             say(dispatcher, "status_not_found", ticket_no=ticket_no)
@@ -89,11 +95,13 @@ class CheckStatus(Action):
         await catch_up_pending()
         client = backend_client.get_backend()
         ticket_no = Utterance.from_tracker(tracker).ticket_no()
+        channel, chat_id = channel_and_chat(tracker.sender_id)
         try:
             if ticket_no:
-                await show_ticket(dispatcher, client, ticket_no=ticket_no)
+                await show_ticket(
+                    dispatcher, client, ticket_no=ticket_no, channel=channel, chat_id=chat_id
+                )
             else:
-                channel, chat_id = channel_and_chat(tracker.sender_id)
                 await list_open_tickets(dispatcher, client, channel=channel, chat_id=chat_id)
         except (BackendUnavailable, BackendRejected) as exc:
             log.warning("status lookup failed for %s: %s", tracker.sender_id, exc)

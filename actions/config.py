@@ -13,7 +13,8 @@ class ActionSettings:
     """Where the platform is and how patiently the actions talk to it.
 
     backend_url: the platform's base URL (env SUBAN_BACKEND_URL).
-    service_token: bearer token for citizen-side API calls (env SERVICE_API_TOKEN), or None.
+    service_token: bearer token for citizen-side API calls (env SERVICE_API_TOKEN); without
+        it the platform refuses every call (401).
     pending_db_path: the SQLite file holding reports not yet filed (env SUBAN_PENDING_DB).
     timeout_seconds: per-request timeout towards the platform (env SUBAN_BACKEND_TIMEOUT).
     retry_interval_seconds: how often unfiled reports are retried (env SUBAN_RETRY_INTERVAL).

@@ -32,9 +32,9 @@ def score_of(value: Any) -> int | None:
     return int(score) if score is not None else None
 
 
-def rating_body(*, score: int, typed: str, channel: str, chat_id: str) -> Dict[str, Any]:
-    """The rating API body: the score, what a dissatisfied citizen typed, who rates."""
-    body: Dict[str, Any] = {"score": score, "channel": channel, "chat_id": chat_id}
+def rating_body(*, score: int, typed: str) -> Dict[str, Any]:
+    """The rating API body: the score and what a dissatisfied citizen typed."""
+    body: Dict[str, Any] = {"score": score}
     if typed:
         body["comment"] = typed[:2000]
         if score == DISSATISFIED:
@@ -60,12 +60,16 @@ class SubmitRating(Action):
             say(dispatcher, "rating_no_ticket")
             return []
         channel, chat_id = channel_and_chat(tracker.sender_id)
-        body = rating_body(score=score, typed=utterance.free_text, channel=channel, chat_id=chat_id)
+        body = rating_body(score=score, typed=utterance.free_text)
         try:
-            await backend_client.get_backend().rate_ticket(ticket_no=ticket_no, rating=body)
+            await backend_client.get_backend().rate_ticket(
+                ticket_no=ticket_no, channel=channel, chat_id=chat_id, rating=body
+            )
         except BackendRejected as exc:
             log.info("rating of %s refused: %s", ticket_no, exc)
-            if exc.status == 409 and exc.detail:
+            if exc.status == 404:
+                say(dispatcher, "status_not_found", ticket_no=ticket_no)
+            elif exc.status == 409 and exc.detail:
                 say(dispatcher, "rating_conflict", reason=exc.detail)
             else:
                 say(dispatcher, "rating_failed")

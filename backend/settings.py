@@ -59,8 +59,8 @@ class Settings(BaseSettings):
 
     admin_api_token: str | None = None
     # Bearer token the bot and the Rasa actions send on citizen-side calls (create a ticket,
-    # a citizen's tickets, rating, locate, catalogue). When unset those calls are open: the
-    # embedded default where the platform listens on 127.0.0.1 only. Set it when exposed.
+    # a chat's tickets, status, cancel, rating, locate, catalogue). Unset, those calls are
+    # refused (401): the citizen side is never open. `make run` generates one under var/.
     service_api_token: str | None = None
     open311_api_keys: str = ""
     secret_key: str = Field(default="change-me-in-production", min_length=8)

@@ -31,6 +31,7 @@ collect_ignore = [] if importlib.util.find_spec("rasa_sdk") else ["actions", "nl
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 NO_POSTGRES = "TEST_DATABASE_URL is not set: PostgreSQL variant skipped"
+SERVICE_TOKEN = "test-service-token"
 
 DATABASES = [
     pytest.param("sqlite", id="sqlite"),
@@ -198,7 +199,7 @@ def app_settings(database_url: str) -> Settings:
         rasa_url="http://127.0.0.1:9",
         action_server_url="http://127.0.0.1:9",
         admin_api_token="test-admin-token",
-        service_api_token=None,
+        service_api_token=SERVICE_TOKEN,
         telegram_bot_token=None,
         _env_file=None,
     )
@@ -214,3 +215,9 @@ def app_client(app_settings: Settings) -> Iterator[TestClient]:
 
 
 ADMIN_HEADERS = {"Authorization": "Bearer test-admin-token"}
+SERVICE_HEADERS = {"Authorization": f"Bearer {SERVICE_TOKEN}"}
+
+
+def chat_headers(channel: str = "telegram", chat_id: str = "1001") -> dict[str, str]:
+    """What the bot sends on a call about one ticket: its token and the chat it speaks for."""
+    return {**SERVICE_HEADERS, "X-Suban-Channel": channel, "X-Suban-Chat": chat_id}

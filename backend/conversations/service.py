@@ -6,8 +6,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.auth.actor import Actor
 from backend.citizens.service import get_or_create_identity
-from storage.models import ChannelIdentity, Conversation, Message, MessageDirection, utcnow
+from storage.models import (
+    ChannelIdentity,
+    Conversation,
+    Message,
+    MessageDirection,
+    Ticket,
+    TicketSubscriber,
+    utcnow,
+)
 
 # A chat that was silent this long starts a new conversation (as a 12345 call would).
 CONVERSATION_GAP = timedelta(hours=6)
@@ -90,13 +99,26 @@ def mark_needs_human(
     return conversation
 
 
-def conversations_needing_human(*, session: Session, limit: int = 100) -> list[Conversation]:
-    """Conversations waiting for an operator, the longest-waiting first."""
-    return list(
-        session.scalars(
-            select(Conversation)
-            .where(Conversation.needs_human.is_(True))
-            .order_by(Conversation.last_message_at)
-            .limit(limit)
-        )
+def conversations_needing_human(
+    *, session: Session, actor: Actor, limit: int = 100
+) -> list[Conversation]:
+    """Conversations waiting for an operator that the staff member may see, longest-waiting first.
+
+    Operators and admins see every waiting chat. Department staff see only chats that follow a
+    ticket of their department (the citizen they are handling), never other departments'.
+    """
+    query = (
+        select(Conversation)
+        .where(Conversation.needs_human.is_(True))
+        .order_by(Conversation.last_message_at)
+        .limit(limit)
     )
+    if not actor.sees_all_tickets:
+        department_id = actor.department_id if actor.department_id is not None else -1
+        followers = (
+            select(TicketSubscriber.channel_identity_id)
+            .join(Ticket, Ticket.id == TicketSubscriber.ticket_id)
+            .where(Ticket.department_id == department_id)
+        )
+        query = query.where(Conversation.channel_identity_id.in_(followers))
+    return list(session.scalars(query))

@@ -1,4 +1,8 @@
-"""Tickets as Open311 service requests (batch-loaded: a page of 1000 costs a few queries)."""
+"""Tickets as Open311 service requests (batch-loaded: a page of 1000 costs a few queries).
+
+What is published is what a city would publish: the texts with personal data masked
+(backend.privacy), public notes only, and nothing of the citizen's chat or contact data.
+"""
 
 from collections.abc import Sequence
 
@@ -6,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.open311.schemas import RequestStatus, ServiceRequest
+from backend.privacy.masking import mask_personal_data
 from backend.timers.clock import local_time, w3_datetime
 from storage.models import ServiceCategory, Ticket, TicketEvent, TicketMedia, TicketState
 
@@ -23,7 +28,7 @@ def open311_status(state: str) -> RequestStatus:
 def human_address(ticket: Ticket) -> str | None:
     """Most specific to most general, as the spec asks: 科技园, 粤海街道, 南山区, 深圳市."""
     parts = [ticket.address, ticket.community, ticket.street, ticket.district]
-    named = [part for part in parts if part]
+    named = [mask_personal_data(part) for part in parts if part]
     if not named:
         return None
     return ", ".join([*dict.fromkeys(named), CITY])
@@ -50,10 +55,10 @@ def to_service_requests(*, session: Session, tickets: Sequence[Ticket]) -> list[
         ServiceRequest(
             service_request_id=ticket.ticket_no,
             status=open311_status(ticket.state),
-            status_notes=notes.get(ticket.id),
+            status_notes=_masked(notes.get(ticket.id)),
             service_name=names.get(ticket.service_code, ticket.service_code),
             service_code=ticket.service_code,
-            description=ticket.description or None,
+            description=_masked(ticket.description),
             agency_responsible=ticket.department.name if ticket.department else None,
             service_notice=service_notice(ticket),
             requested_datetime=w3_datetime(ticket.created_at),
@@ -68,6 +73,10 @@ def to_service_requests(*, session: Session, tickets: Sequence[Ticket]) -> list[
         )
         for ticket in tickets
     ]
+
+
+def _masked(text: str | None) -> str | None:
+    return mask_personal_data(text) if text else None
 
 
 def _service_names(session: Session) -> dict[str, str]:

@@ -171,8 +171,16 @@ def get_service_request(*, session: Session, service_request_id: str) -> list[Se
 
 
 def lookup_token(*, session: Session, token: str) -> list[TokenLookup]:
-    """GET service_request_id from a token: the Idempotency-Key a ticket was created under."""
-    ticket_no = session.scalar(select(Ticket.ticket_no).where(Ticket.idempotency_key == token))
+    """GET service_request_id from a token: the Idempotency-Key an Open311 request was sent with.
+
+    Only requests created through Open311: the keys the bot files chat reports under are not
+    Open311 tokens, and must not link a chat to its ticket.
+    """
+    ticket_no = session.scalar(
+        select(Ticket.ticket_no).where(
+            Ticket.idempotency_key == token, Ticket.source == TicketSource.open311
+        )
+    )
     if ticket_no is None:
         raise NotFound(f"token {token!r} was not found")
     return [TokenLookup(service_request_id=ticket_no, token=token)]

@@ -22,7 +22,7 @@ def add_note(
     now: datetime | None = None,
 ) -> TicketEvent:
     """Record a note; a public one also goes to the citizen through the outbox."""
-    ensure_visible(actor=actor, ticket=ticket)
+    ensure_visible(session=session, actor=actor, ticket=ticket)
     text = note.strip()
     if not text:
         raise InvalidRequest("note must not be empty")

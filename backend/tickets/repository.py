@@ -6,25 +6,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.auth.actor import Actor
-from backend.errors import NotFound
 from backend.tickets.workflow import OPEN_STATES
 from storage.models import ChannelIdentity, Ticket, TicketSubscriber
 
 
-def get_ticket_by_no(
-    *, session: Session, ticket_no: str, actor: Actor | None = None, for_update: bool = False
-) -> Ticket:
-    """The ticket, or NotFound (also when `actor` may not see it).
+def find_ticket_by_no(
+    *, session: Session, ticket_no: str, for_update: bool = False
+) -> Ticket | None:
+    """The ticket with this number, or None; who may see it is `permissions.visible_ticket`'s.
 
     `for_update` locks the row on PostgreSQL so that two concurrent transitions serialise.
     """
     query = select(Ticket).where(Ticket.ticket_no == ticket_no)
     if for_update:
         query = query.with_for_update()
-    ticket = session.scalar(query)
-    if ticket is None or (actor is not None and not actor.may_see(ticket)):
-        raise NotFound(f"ticket {ticket_no} not found")
-    return ticket
+    return session.scalar(query)
 
 
 def tickets_of_chat(

@@ -227,8 +227,6 @@ class RatingIn(BaseModel):
     result: Score | None = None
     attitude: Score | None = None
     comment: Text | None = Field(default=None, max_length=2000)
-    channel: Channel | None = None
-    chat_id: Text | None = Field(default=None, max_length=128)
 
     def to_input(self) -> RatingInput:
         return RatingInput(

@@ -14,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.auth.actor import Actor
-from backend.errors import Conflict, InvalidRequest, NotFound
+from backend.errors import Conflict, InvalidRequest
 from backend.outbox.writer import write_ticket_notice
 from backend.tickets.deadlines import deadlines_for
 from backend.tickets.dispatching import redispatch
 from backend.tickets.events import record_event
 from backend.tickets.notices import render_notice
-from backend.tickets.permissions import ensure_may_act, ensure_visible
+from backend.tickets.permissions import ensure_may_act, ensure_visible, visible_ticket
 from backend.tickets.workflow import NOTE_REQUIRED, Action, allowed_actions, next_state
 from storage.models import (
     ServiceCategory,
@@ -132,9 +132,7 @@ def _merge(
 ) -> Effect:
     if not request.target_ticket_no:
         raise InvalidRequest("merge needs target_ticket_no")
-    target = session.scalar(select(Ticket).where(Ticket.ticket_no == request.target_ticket_no))
-    if target is None or not actor.may_see(target):
-        raise NotFound(f"ticket {request.target_ticket_no} not found")
+    target = visible_ticket(session=session, actor=actor, ticket_no=request.target_ticket_no)
     if target.id == ticket.id:
         raise InvalidRequest("a ticket cannot be merged into itself")
     if target.state in (TicketState.merged, TicketState.cancelled, TicketState.closed):
@@ -213,9 +211,9 @@ def apply_transition(
         department_id=department_id,
         reason=(reason or "").strip() or None,
     )
-    ensure_visible(actor=actor, ticket=ticket)
+    ensure_visible(session=session, actor=actor, ticket=ticket)
     to_state = next_state(state=ticket.state, action=request.action)
-    ensure_may_act(actor=actor, ticket=ticket, action=request.action)
+    ensure_may_act(session=session, actor=actor, ticket=ticket, action=request.action)
     if request.action in NOTE_REQUIRED and not request.note:
         raise InvalidRequest(f"{request.action.value} needs a note")
     from_state = ticket.state

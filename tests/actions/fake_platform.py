@@ -1,6 +1,7 @@
 """A fake of the platform's internal API (contracts.md), served through httpx.MockTransport."""
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,21 +36,48 @@ def locate(text: str) -> dict[str, Any]:
     return {**place, "spans": spans}
 
 
+SERVICE_TOKEN = "test-service-token"
+CHANNEL_HEADER = "X-Suban-Channel"
+CHAT_HEADER = "X-Suban-Chat"
+ONE_TICKET = re.compile(r"^/api/v1/tickets/(?P<no>[^/]+)(?P<rest>/rating|/transitions)?$")
+
+
+def not_found(ticket_no: str) -> httpx.Response:
+    """The platform's one answer for a missing ticket and for one the chat does not follow."""
+    return httpx.Response(404, json={"detail": f"ticket {ticket_no} not found"})
+
+
 @dataclass
 class FakePlatform:
-    """Records requests; files tickets idempotently; can be switched off (`down`)."""
+    """Records requests; files tickets idempotently; can be switched off (`down`).
+
+    Like the platform it wants SERVICE_API_TOKEN on every call, and shows or rates a ticket
+    only for the chat named in X-Suban-Channel / X-Suban-Chat when that chat follows it.
+    """
 
     down: bool = False
     requests: list[httpx.Request] = field(default_factory=list)
     tickets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    followers: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     open_tickets: list[dict[str, Any]] = field(default_factory=list)
     rating_status: int = 201
     extra: dict[str, Callable[[httpx.Request], httpx.Response]] = field(default_factory=dict)
+
+    def add_ticket(self, ticket: dict[str, Any], *, channel: str, chat_id: str) -> None:
+        """A ticket on the platform, filed (followed) by this chat."""
+        self.tickets[ticket["ticket_no"]] = ticket
+        self.follow(ticket["ticket_no"], channel=channel, chat_id=chat_id)
+
+    def follow(self, ticket_no: str, *, channel: str, chat_id: str) -> None:
+        """The chat follows the ticket (it filed it, or one merged into it)."""
+        self.followers.setdefault(ticket_no, set()).add((channel, chat_id))
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         if self.down:
             raise httpx.ConnectError("connection refused", request=request)
+        if request.headers.get("Authorization") != f"Bearer {SERVICE_TOKEN}":
+            return httpx.Response(401, json={"detail": "invalid or revoked token"})
         path = request.url.path
         if path in self.extra:
             return self.extra[path](request)
@@ -58,19 +86,27 @@ class FakePlatform:
             return httpx.Response(200, json=locate(body.get("text") or ""))
         if path == "/api/v1/tickets" and request.method == "POST":
             return self._file(request, body)
-        if path.startswith("/api/v1/tickets/") and path.endswith("/rating"):
-            return httpx.Response(self.rating_status, json={"detail": "rated"})
-        if path.startswith("/api/v1/tickets/"):
-            ticket_no = path.rsplit("/", 1)[-1]
-            for ticket in self.tickets.values():
-                if ticket["ticket_no"] == ticket_no:
-                    return httpx.Response(200, json=ticket)
-            return httpx.Response(404, json={"detail": f"no ticket {ticket_no}"})
+        one = ONE_TICKET.match(path)
+        if one:
+            return self._one_ticket(request, ticket_no=one["no"], rest=one["rest"])
         if path.startswith("/api/v1/citizens/"):
             return httpx.Response(200, json=self.open_tickets)
         if path.endswith("/needs-human"):
             return httpx.Response(200, json={"needs_human": True})
         return httpx.Response(404, json={"detail": f"no route {path}"})
+
+    def _one_ticket(
+        self, request: httpx.Request, *, ticket_no: str, rest: str | None
+    ) -> httpx.Response:
+        chat = (request.headers.get(CHANNEL_HEADER), request.headers.get(CHAT_HEADER))
+        ticket = next((t for t in self.tickets.values() if t["ticket_no"] == ticket_no), None)
+        if ticket is None or chat not in self.followers.get(ticket_no, set()):
+            return not_found(ticket_no)
+        if rest == "/rating":
+            return httpx.Response(self.rating_status, json={"detail": "rated"})
+        if rest == "/transitions":
+            return httpx.Response(200, json={**ticket, "state": "cancelled"})
+        return httpx.Response(200, json=ticket)
 
     def _file(self, request: httpx.Request, body: dict[str, Any]) -> httpx.Response:
         key = request.headers["Idempotency-Key"]
@@ -84,6 +120,8 @@ class FakePlatform:
             "resolve_due": "2026-12-01T10:00:00+00:00",
         }
         self.tickets[key] = ticket
+        if body.get("channel") and body.get("chat_id"):
+            self.follow(ticket["ticket_no"], channel=body["channel"], chat_id=body["chat_id"])
         return httpx.Response(201, json=ticket)
 
     def calls(self, path_part: str) -> list[httpx.Request]:
@@ -91,8 +129,10 @@ class FakePlatform:
         return [request for request in self.requests if path_part in request.url.path]
 
     def client(self) -> BackendClient:
-        """A BackendClient talking to this fake (no backoff between retries)."""
+        """A BackendClient talking to this fake with the service token (no backoff)."""
         http = httpx.AsyncClient(
-            transport=httpx.MockTransport(self.handle), base_url="http://platform"
+            transport=httpx.MockTransport(self.handle),
+            base_url="http://platform",
+            headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
         )
         return BackendClient(http=http, wait=wait_none())

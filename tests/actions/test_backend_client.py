@@ -39,7 +39,9 @@ async def test_connection_errors_give_up_after_three_attempts() -> None:
         raise httpx.ConnectError("refused", request=request)
 
     with pytest.raises(BackendUnavailable):
-        await client_for(refuse).get_ticket(ticket_no="SZ20261129-000001")
+        await client_for(refuse).get_ticket(
+            ticket_no="SZ20261129-000001", channel="web", chat_id="s1"
+        )
     assert len(seen) == 3
 
 
@@ -51,7 +53,9 @@ async def test_a_4xx_is_not_retried_and_carries_the_detail() -> None:
         return httpx.Response(409, json={"detail": "already rated"})
 
     with pytest.raises(BackendRejected) as error:
-        await client_for(handler).rate_ticket(ticket_no="SZ1", rating={"score": 3})
+        await client_for(handler).rate_ticket(
+            ticket_no="SZ1", channel="web", chat_id="s1", rating={"score": 3}
+        )
     assert (error.value.status, error.value.detail) == (409, "already rated")
     assert len(seen) == 1
 
@@ -61,6 +65,13 @@ async def test_the_service_token_is_sent_as_a_bearer() -> None:
         ActionSettings(backend_url="http://platform", service_token="s3cret")
     )
     assert client._http.headers["Authorization"] == "Bearer s3cret"
+    await client.aclose()
+
+
+async def test_a_missing_service_token_is_warned_about(caplog: pytest.LogCaptureFixture) -> None:
+    client = backend_client.build_backend_client(ActionSettings(backend_url="http://platform"))
+    assert "Authorization" not in client._http.headers
+    assert "SERVICE_API_TOKEN is not set" in caplog.text
     await client.aclose()
 
 

@@ -42,16 +42,47 @@ async def test_no_open_tickets(platform: FakePlatform, dispatcher: CollectingDis
 async def test_a_ticket_number_shows_that_ticket(
     platform: FakePlatform, dispatcher: CollectingDispatcher
 ) -> None:
-    platform.tickets["k"] = OPEN
+    platform.add_ticket(OPEN, channel="web", chat_id="session123")
     tracker = make_tracker(
         text="查一下SZ20261129-000007",
         intent="check_status",
         entities=[entity("ticket_id", "SZ20261129-000007")],
+        sender_id="web:session123",
     )
     await CheckStatus().run(dispatcher, tracker, {})
     said = texts(dispatcher)[0]
     assert "南山区粤海街道 科技园" in said
     assert "粤海街道办事处" in said
+    (request,) = platform.calls("/tickets/")
+    assert (request.headers["X-Suban-Channel"], request.headers["X-Suban-Chat"]) == (
+        "web",
+        "session123",
+    )
+
+
+async def test_another_chats_ticket_is_not_found_like_a_missing_number(
+    platform: FakePlatform,
+) -> None:
+    platform.add_ticket(OPEN, channel="web", chat_id="session-b")
+
+    async def ask(number: str) -> str:
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(
+            text=f"我想查一下工单 {number} 的进度",
+            intent="check_status",
+            entities=[entity("ticket_id", number)],
+            sender_id="web:session-a",
+        )
+        await CheckStatus().run(dispatcher, tracker, {})
+        (said,) = texts(dispatcher)
+        return said
+
+    strangers = await ask("SZ20261129-000007")
+    missing = await ask("SZ20261129-000008")
+    assert strangers == "没有找到工单 SZ20261129-000007，请核对工单号（例如 SZ20261129-000123）。"
+    assert missing == strangers.replace("000007", "000008")
+    for leaked in ("噪音", "粤海", "科技园", "签收", "办事处"):
+        assert leaked not in strangers
 
 
 async def test_an_unknown_ticket_number(

@@ -3,6 +3,7 @@
 import json
 
 import httpx
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.announce_ticket_event import AnnounceTicketEvent
@@ -53,26 +54,49 @@ async def test_other_news_is_only_said(dispatcher: CollectingDispatcher) -> None
     assert events == []
 
 
+@pytest.fixture
+def rated(platform: FakePlatform) -> FakePlatform:
+    """The platform with TICKET followed by the chats that rate it in these tests."""
+    for channel, chat_id in (("telegram", "5"), ("web", "abc12345"), ("web", "session123")):
+        platform.follow(TICKET, channel=channel, chat_id=chat_id)
+    platform.tickets[TICKET] = {"ticket_no": TICKET, "state": "resolved"}
+    return platform
+
+
 async def test_satisfied_is_filed_at_once(
-    platform: FakePlatform, dispatcher: CollectingDispatcher
+    rated: FakePlatform, dispatcher: CollectingDispatcher
 ) -> None:
     await SubmitRating().run(dispatcher, rate("3"), {})
-    (request,) = platform.calls("/rating")
+    (request,) = rated.calls("/rating")
     assert request.url.path == f"/api/v1/tickets/{TICKET}/rating"
-    assert json.loads(request.content) == {"score": 3, "channel": "telegram", "chat_id": "5"}
+    assert json.loads(request.content) == {"score": 3}
+    assert (request.headers["X-Suban-Channel"], request.headers["X-Suban-Chat"]) == (
+        "telegram",
+        "5",
+    )
     assert "感谢" in texts(dispatcher)[0]
 
 
-async def test_dissatisfied_is_filed_at_once_and_the_citizen_told_it_reopens(
+async def test_a_chat_cannot_rate_a_ticket_it_does_not_follow(
     platform: FakePlatform, dispatcher: CollectingDispatcher
 ) -> None:
+    platform.add_ticket({"ticket_no": TICKET, "state": "resolved"}, channel="web", chat_id="b")
+    events = await SubmitRating().run(dispatcher, rate("1"), {})
+    assert [r.url.path for r in platform.calls("/rating")] == [f"/api/v1/tickets/{TICKET}/rating"]
+    assert texts(dispatcher) == [f"没有找到工单 {TICKET}，请核对工单号（例如 SZ20261129-000123）。"]
+    assert events == []
+
+
+async def test_dissatisfied_is_filed_at_once_and_the_citizen_told_it_reopens(
+    rated: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
     await SubmitRating().run(dispatcher, rate("1"), {})
-    assert json.loads(platform.calls("/rating")[0].content)["score"] == 1
+    assert json.loads(rated.calls("/rating")[0].content)["score"] == 1
     assert "重新交办" in texts(dispatcher)[0]
 
 
 async def test_a_typed_dissatisfied_rating_carries_what_was_wrong(
-    platform: FakePlatform, dispatcher: CollectingDispatcher
+    rated: FakePlatform, dispatcher: CollectingDispatcher
 ) -> None:
     tracker = make_tracker(
         text="不满意，处理太慢了，噪音还在",
@@ -82,10 +106,8 @@ async def test_a_typed_dissatisfied_rating_carries_what_was_wrong(
         sender_id="web:abc12345",
     )
     await SubmitRating().run(dispatcher, tracker, {})
-    assert json.loads(platform.calls("/rating")[0].content) == {
+    assert json.loads(rated.calls("/rating")[0].content) == {
         "score": 1,
-        "channel": "web",
-        "chat_id": "abc12345",
         "comment": "不满意，处理太慢了，噪音还在",
         "speed": 1,
         "result": 1,
@@ -93,7 +115,7 @@ async def test_a_typed_dissatisfied_rating_carries_what_was_wrong(
 
 
 async def test_a_typed_rating_uses_the_ticket_just_announced(
-    platform: FakePlatform, dispatcher: CollectingDispatcher
+    rated: FakePlatform, dispatcher: CollectingDispatcher
 ) -> None:
     tracker = make_tracker(
         text="基本满意",
@@ -102,7 +124,7 @@ async def test_a_typed_rating_uses_the_ticket_just_announced(
         slots={"rating_ticket_no": TICKET},
     )
     await SubmitRating().run(dispatcher, tracker, {})
-    assert json.loads(platform.calls("/rating")[0].content)["score"] == 2
+    assert json.loads(rated.calls("/rating")[0].content)["score"] == 2
 
 
 async def test_a_second_rating_is_answered_with_the_platforms_reason(

@@ -15,6 +15,7 @@ from tests.e2e.fake_bot_api import FakeBotApi, serving_fake_bot_api
 from tests.e2e.stack import RasaStack, free_port, running_rasa_stack
 
 ADMIN_TOKEN = "e2e-admin-token"
+SERVICE_TOKEN = "e2e-service-token"
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     url = f"http://127.0.0.1:{port}"
     logs = tmp_path_factory.mktemp("e2e-logs")
     with (
-        running_rasa_stack(log_dir=logs, backend_url=url) as stack,
+        running_rasa_stack(log_dir=logs, backend_url=url, service_token=SERVICE_TOKEN) as stack,
         serving_fake_bot_api() as bot_api,
     ):
         settings = Settings(
@@ -50,6 +51,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
             platform_port=port,
             public_base_url=url,
             admin_api_token=ADMIN_TOKEN,
+            service_api_token=SERVICE_TOKEN,
             telegram_bot_token=bot_api.api.token,
             telegram_api_base_url=bot_api.base_url,
             telegram_api_file_url=bot_api.file_url,

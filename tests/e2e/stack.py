@@ -48,8 +48,13 @@ def _wait_until(check: "callable[[], bool]", *, what: str, procs: list[subproces
 
 
 @contextmanager
-def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack]:
-    """Run `rasa run --enable-api` and `rasa run actions` on free ports until the block ends."""
+def running_rasa_stack(
+    *, log_dir: Path, backend_url: str, service_token: str
+) -> Iterator[RasaStack]:
+    """Run `rasa run --enable-api` and `rasa run actions` on free ports until the block ends.
+
+    The action server calls the platform at `backend_url` with `service_token`.
+    """
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} is missing: run `make train` (make test does) first")
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -61,6 +66,7 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
         "SUBAN_BACKEND_URL": backend_url,
         # every run its own conversations (nlu/endpoints.yml's SQL tracker store)
         "RASA_TRACKER_DB": str(log_dir / "rasa-trackers.db"),
+        "SERVICE_API_TOKEN": service_token,
         "SANIC_HOST": "127.0.0.1",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }

@@ -28,8 +28,11 @@ def post_needs_human(
 
 @router.get("", response_model=list[ConversationOut])
 def get_conversations_needing_human(session: SessionDep, actor: StaffDep) -> list[ConversationOut]:
-    """Conversations waiting for an operator, with their messages, the longest-waiting first."""
+    """Conversations waiting for an operator, with their messages, the longest-waiting first.
+
+    Operators and admins see all; department staff only chats following a ticket of theirs.
+    """
     return [
         ConversationOut.of(conversation, with_messages=True)
-        for conversation in conversations_needing_human(session=session)
+        for conversation in conversations_needing_human(session=session, actor=actor)
     ]

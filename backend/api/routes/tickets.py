@@ -4,15 +4,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from backend.api.auth import CitizenSideDep, StaffDep
+from backend.api.auth import ChatDep, CitizenSideDep, StaffDep
 from backend.api.deps import SessionDep
-from backend.auth.actor import Actor
+from backend.auth.actor import Actor, ChatRef
 from backend.citizens.service import find_identity
-from backend.errors import NotFound
 from backend.inputs import Offset, RowId
 from backend.tickets.notes import add_note
+from backend.tickets.permissions import visible_ticket
 from backend.tickets.ratings import submit_rating
-from backend.tickets.repository import get_ticket_by_no, is_follower, list_tickets
+from backend.tickets.repository import list_tickets
 from backend.tickets.schemas import (
     EventOut,
     NoteIn,
@@ -54,7 +54,7 @@ def post_ticket(
     """Create a ticket; it is routed and dispatched at once. Unknown service_code → 400."""
     source = TicketSource.api if actor.is_staff else TicketSource.chat
     if not actor.is_staff and body.channel is not None and body.chat_id is not None:
-        actor = Actor.citizen(id=f"{body.channel}:{body.chat_id}")
+        actor = Actor.citizen(chat=ChatRef(channel=str(body.channel), chat_id=body.chat_id))
     result = create_ticket(
         session=session,
         draft=body.to_draft(source=source),
@@ -88,9 +88,14 @@ def get_tickets(
 
 
 @router.get("/{ticket_no}", response_model=TicketOut)
-def get_ticket(ticket_no: str, session: SessionDep, actor: CitizenSideDep) -> TicketOut:
-    """One ticket with its due times, department, explanation and history."""
-    return ticket_out(get_ticket_by_no(session=session, ticket_no=ticket_no, actor=actor), actor)
+def get_ticket(ticket_no: str, session: SessionDep, actor: ChatDep) -> TicketOut:
+    """One ticket with its due times, department, explanation and history.
+
+    Staff see what their role allows; the bot sees a ticket only for a chat that follows it,
+    named in `X-Suban-Channel` / `X-Suban-Chat`. Any other ticket answers 404 exactly as a
+    number that does not exist.
+    """
+    return ticket_out(visible_ticket(session=session, actor=actor, ticket_no=ticket_no), actor)
 
 
 @router.post(
@@ -99,14 +104,15 @@ def get_ticket(ticket_no: str, session: SessionDep, actor: CitizenSideDep) -> Ti
     responses={409: {"description": "illegal in this state; `allowed` lists what is"}},
 )
 def post_transition(
-    ticket_no: str, body: TransitionIn, session: SessionDep, actor: CitizenSideDep
+    ticket_no: str, body: TransitionIn, session: SessionDep, actor: ChatDep
 ) -> TicketOut:
     """Move the ticket: accept, resolve (note required), return, reopen, merge, cancel, dispatch.
 
     Staff tokens move tickets (department staff: accept/resolve/return on their own); the
-    citizen side may only cancel before acceptance.
+    citizen side may only cancel before acceptance, from a chat that follows the ticket (named
+    in `X-Suban-Channel` / `X-Suban-Chat`; 404 otherwise).
     """
-    ticket = get_ticket_by_no(session=session, ticket_no=ticket_no, actor=actor, for_update=True)
+    ticket = visible_ticket(session=session, actor=actor, ticket_no=ticket_no, for_update=True)
     apply_transition(
         session=session,
         ticket=ticket,
@@ -123,15 +129,11 @@ def post_transition(
 @router.post("/{ticket_no}/notes", response_model=EventOut, status_code=status.HTTP_201_CREATED)
 def post_note(ticket_no: str, body: NoteIn, session: SessionDep, actor: StaffDep) -> EventOut:
     """Staff: add a note; a public note is sent to the citizen."""
-    ticket = get_ticket_by_no(session=session, ticket_no=ticket_no, actor=actor)
+    ticket = visible_ticket(session=session, actor=actor, ticket_no=ticket_no)
     event = add_note(
         session=session, ticket=ticket, actor=actor, note=body.note, public=body.public
     )
     return EventOut.of(event, with_actor=True)
-
-
-def _chat_label(body: RatingIn) -> str | None:
-    return f"{body.channel}:{body.chat_id}" if body.channel and body.chat_id else None
 
 
 @router.post(
@@ -144,24 +146,25 @@ def _chat_label(body: RatingIn) -> str | None:
     },
 )
 def post_rating(
-    ticket_no: str, body: RatingIn, response: Response, session: SessionDep, actor: CitizenSideDep
+    ticket_no: str, body: RatingIn, response: Response, session: SessionDep, actor: ChatDep
 ) -> RatingOut:
-    """Rate a resolved ticket: 1 不满意 reopens it (twice: supervision), 2/3 close it."""
-    ticket = get_ticket_by_no(session=session, ticket_no=ticket_no, actor=actor, for_update=True)
-    identity_id = None
-    if body.channel is not None and body.chat_id is not None:
-        if not is_follower(
-            session=session, ticket=ticket, channel=body.channel, chat_id=body.chat_id
-        ):
-            raise NotFound(f"ticket {ticket_no} not found")
-        identity = find_identity(session=session, channel=body.channel, chat_id=body.chat_id)
-        identity_id = identity.id if identity else None
+    """Rate a resolved ticket: 1 不满意 reopens it (twice: supervision), 2/3 close it.
+
+    The bot rates for the chat named in `X-Suban-Channel` / `X-Suban-Chat`, which must follow
+    the ticket (404 otherwise); staff who may see the ticket may rate on a citizen's behalf.
+    """
+    ticket = visible_ticket(session=session, actor=actor, ticket_no=ticket_no, for_update=True)
+    identity = (
+        find_identity(session=session, channel=actor.chat.channel, chat_id=actor.chat.chat_id)
+        if actor.chat
+        else None
+    )
     outcome = submit_rating(
         session=session,
         ticket=ticket,
         rating=body.to_input(),
-        actor=actor if actor.is_staff else Actor.citizen(id=_chat_label(body)),
-        channel_identity_id=identity_id,
+        actor=actor,
+        channel_identity_id=identity.id if identity else None,
     )
     if not outcome.created:
         response.status_code = status.HTTP_200_OK

@@ -2,7 +2,7 @@
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import ADMIN_HEADERS
+from tests.conftest import ADMIN_HEADERS, SERVICE_HEADERS
 
 TICKET = {
     "service_code": "noise",
@@ -15,7 +15,9 @@ TICKET = {
 
 
 def test_admins_see_delivery_state_by_status(app_client: TestClient) -> None:
-    created = app_client.post("/api/v1/tickets", json=TICKET, headers={"Idempotency-Key": "o-1"})
+    created = app_client.post(
+        "/api/v1/tickets", json=TICKET, headers={**SERVICE_HEADERS, "Idempotency-Key": "o-1"}
+    )
     assert created.status_code == 201, created.json()
     ticket_no = created.json()["ticket_no"]
 

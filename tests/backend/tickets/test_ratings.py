@@ -4,14 +4,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.auth.actor import Actor
+from backend.auth.actor import Actor, ChatRef
 from backend.errors import Conflict, InvalidRequest
 from backend.tickets.ratings import RatingInput, submit_rating
 from backend.tickets.transitions import apply_transition
 from storage.models import OutboxEvent, TicketState
 from tests.backend.tickets.conftest import OPERATOR, MakeTicket
 
-CITIZEN = Actor.citizen(id="telegram:1001")
+CITIZEN = Actor.citizen(chat=ChatRef(channel="telegram", chat_id="1001"))
 
 
 @pytest.mark.parametrize("score", [2, 3])

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.auth.actor import Actor
+from backend.auth.actor import Actor, ChatRef
 from backend.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from backend.tickets.service import create_ticket
 from backend.tickets.transitions import apply_transition
@@ -241,14 +241,34 @@ def test_department_staff_act_only_on_their_own_tickets(
 def test_citizen_may_cancel_before_acceptance_only(
     session: Session, make_ticket: MakeTicket
 ) -> None:
+    filer = Actor.citizen(chat=ChatRef(channel="telegram", chat_id="1001"))
     ticket = make_ticket("dispatched")
     with pytest.raises(Forbidden):
-        apply_transition(session=session, ticket=ticket, action="accept", actor=Actor.citizen())
-    apply_transition(session=session, ticket=ticket, action="cancel", actor=Actor.citizen())
+        apply_transition(session=session, ticket=ticket, action="accept", actor=filer)
+    apply_transition(session=session, ticket=ticket, action="cancel", actor=filer)
     assert ticket.state == TicketState.cancelled
     accepted = make_ticket("accepted")
     with pytest.raises(Conflict):
-        apply_transition(session=session, ticket=accepted, action="cancel", actor=Actor.citizen())
+        apply_transition(session=session, ticket=accepted, action="cancel", actor=filer)
+
+
+@pytest.mark.parametrize(
+    "stranger",
+    [
+        Actor.citizen(chat=ChatRef(channel="telegram", chat_id="9999")),
+        Actor.citizen(chat=ChatRef(channel="web", chat_id="1001")),
+        Actor.citizen(),
+    ],
+    ids=["other-chat", "same-id-other-channel", "no-chat"],
+)
+def test_a_citizen_cannot_cancel_a_ticket_their_chat_does_not_follow(
+    session: Session, make_ticket: MakeTicket, stranger: Actor
+) -> None:
+    ticket = make_ticket("dispatched")
+    with pytest.raises(NotFound) as refused:
+        apply_transition(session=session, ticket=ticket, action="cancel", actor=stranger)
+    assert refused.value.message == f"ticket {ticket.ticket_no} not found"
+    assert ticket.state == TicketState.dispatched
 
 
 def test_unknown_action_is_a_clear_error(session: Session, make_ticket: MakeTicket) -> None:

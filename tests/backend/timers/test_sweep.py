@@ -7,7 +7,7 @@ import time_machine
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.auth.actor import Actor
+from backend.auth.actor import Actor, ChatRef
 from backend.tickets.transitions import apply_transition
 from backend.timers.job import run_sweep
 from backend.timers.sweep import due_query, sweep_due
@@ -148,7 +148,11 @@ def test_cancelled_tickets_are_left_alone(session_factory: sessionmaker[Session]
     with session_factory.begin() as session:
         ticket = load_ticket(session, ticket_no)
         apply_transition(
-            session=session, ticket=ticket, action="cancel", actor=Actor.citizen(), now=T0
+            session=session,
+            ticket=ticket,
+            action="cancel",
+            actor=Actor.citizen(chat=ChatRef(channel="telegram", chat_id="10001")),
+            now=T0,
         )
     assert sweep_at(session_factory, T0 + timedelta(hours=100)) == []
 

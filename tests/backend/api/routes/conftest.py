@@ -4,6 +4,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.conftest import ADMIN_HEADERS, SERVICE_HEADERS, chat_headers
+
 NOISE: dict[str, Any] = {
     "service_code": "noise",
     "request_type": "complaint",
@@ -21,11 +23,14 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-ADMIN = bearer("test-admin-token")
+ADMIN = ADMIN_HEADERS
+SERVICE = SERVICE_HEADERS
+OWNER = chat_headers("telegram", "1001")
+"""The bot speaking for the chat that files NOISE."""
 
 
 def create(client: TestClient, **changes: Any) -> dict[str, Any]:
-    response = client.post("/api/v1/tickets", json={**NOISE, **changes})
+    response = client.post("/api/v1/tickets", json={**NOISE, **changes}, headers=SERVICE)
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -1,7 +1,5 @@
 """Tokens, department scoping, the service token, and outbox atomicity through the API."""
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -11,7 +9,15 @@ from backend.settings import Settings
 from storage.db import create_db_engine, create_session_factory
 from storage.models import OutboxEvent, TicketEvent
 from suban.app import create_app
-from tests.backend.api.routes.conftest import ADMIN, NOISE, bearer, create, staff_token
+from tests.backend.api.routes.conftest import (
+    ADMIN,
+    NOISE,
+    OWNER,
+    SERVICE,
+    bearer,
+    create,
+    staff_token,
+)
 
 
 def test_department_staff_see_and_move_only_their_tickets(app_client: TestClient) -> None:
@@ -64,21 +70,48 @@ def test_open311_keys_are_stored_hashed(app_client: TestClient, session_factory)
         assert verify_open311_key(session=session, api_key="cfg", configured_keys={"cfg"})
 
 
+def test_service_token_guards_citizen_side_calls(app_client: TestClient) -> None:
+    assert app_client.post("/api/v1/tickets", json=NOISE).status_code == 401
+    assert app_client.get("/api/v1/catalogue").status_code == 401
+    assert app_client.post("/api/v1/tickets", json=NOISE, headers=SERVICE).status_code == 201
+    assert app_client.get("/api/v1/catalogue", headers=SERVICE).status_code == 200
+    assert app_client.get("/api/v1/catalogue", headers=ADMIN).status_code == 200
+    refused = app_client.get("/api/v1/catalogue", headers=bearer("nope"))
+    assert refused.status_code == 401
+    assert refused.headers["WWW-Authenticate"] == "Bearer"
+
+
 @pytest.fixture
-def guarded_client(app_settings: Settings) -> Iterator[TestClient]:
-    settings = app_settings.model_copy(update={"service_api_token": "bot-secret"})
+def tokenless_settings(app_settings: Settings) -> Settings:
+    """A platform where SERVICE_API_TOKEN was never set."""
+    return app_settings.model_copy(update={"service_api_token": None})
+
+
+@pytest.mark.parametrize("configured", [None, ""], ids=["unset", "empty"])
+def test_without_a_service_token_the_citizen_side_is_closed(
+    tokenless_settings: Settings, configured: str | None
+) -> None:
+    settings = tokenless_settings.model_copy(update={"service_api_token": configured})
     with TestClient(create_app(settings)) as client:
-        yield client
+        assert client.post("/api/v1/tickets", json=NOISE).status_code == 401
+        assert client.get("/api/v1/catalogue").status_code == 401
+        assert client.get("/api/v1/catalogue", headers=bearer("")).status_code == 401
+        assert client.get("/api/v1/catalogue", headers=SERVICE).status_code == 401
+        assert client.get("/api/v1/citizens/telegram/1001/tickets").status_code == 401
+        # staff tokens still work on the citizen side
+        no = client.post("/api/v1/tickets", json=NOISE, headers=ADMIN).json()["ticket_no"]
+        assert client.get(f"/api/v1/tickets/{no}", headers=ADMIN).status_code == 200
+        assert client.get(f"/api/v1/tickets/{no}", headers=OWNER).status_code == 401
 
 
-def test_service_token_guards_citizen_side_calls(guarded_client: TestClient) -> None:
-    assert guarded_client.post("/api/v1/tickets", json=NOISE).status_code == 401
-    assert guarded_client.get("/api/v1/catalogue").status_code == 401
-    bot = bearer("bot-secret")
-    assert guarded_client.post("/api/v1/tickets", json=NOISE, headers=bot).status_code == 201
-    assert guarded_client.get("/api/v1/catalogue", headers=bot).status_code == 200
-    assert guarded_client.get("/api/v1/catalogue", headers=ADMIN).status_code == 200
-    assert guarded_client.get("/api/v1/catalogue", headers=bearer("nope")).status_code == 401
+def test_half_a_chat_name_is_a_clear_400(app_client: TestClient) -> None:
+    no = create(app_client)["ticket_no"]
+    half = {**SERVICE, "X-Suban-Channel": "telegram"}
+    response = app_client.get(f"/api/v1/tickets/{no}", headers=half)
+    assert response.status_code == 400
+    assert "X-Suban-Chat" in response.json()["detail"]
+    fax = {**SERVICE, "X-Suban-Channel": "fax", "X-Suban-Chat": "1001"}
+    assert app_client.get(f"/api/v1/tickets/{no}", headers=fax).status_code == 422
 
 
 def test_a_failing_transition_writes_neither_event_nor_outbox(
@@ -96,7 +129,7 @@ def test_a_failing_transition_writes_neither_event_nor_outbox(
         )
         assert response.status_code == 500
         monkeypatch.undo()
-        assert client.get(f"/api/v1/tickets/{no}").json()["state"] == "dispatched"
+        assert client.get(f"/api/v1/tickets/{no}", headers=ADMIN).json()["state"] == "dispatched"
     engine = create_db_engine(app_settings.database_url)
     with create_session_factory(engine)() as session:
         actions = list(session.scalars(select(TicketEvent.action)))

@@ -2,30 +2,48 @@
 
 from fastapi.testclient import TestClient
 
-from backend.settings import Settings
-from suban.app import create_app
+from tests.backend.api.routes.conftest import ADMIN, SERVICE, bearer, create, staff_token
 
 
-def test_flagged_chats_reach_the_operators_list(app_settings: Settings) -> None:
-    settings = app_settings.model_copy(update={"admin_api_token": "admin-secret-token"})
-    with TestClient(create_app(settings)) as client:
-        flagged = client.post(
-            "/api/v1/conversations/web/abc12345/needs-human", json={"reason": "连续两次未能理解"}
-        )
-        assert flagged.status_code == 200, flagged.text
-        assert flagged.json()["needs_human"] is True
+def test_flagged_chats_reach_the_operators_list(app_client: TestClient) -> None:
+    path = "/api/v1/conversations/web/abc12345/needs-human"
+    assert app_client.post(path, json={"reason": "x"}).status_code == 401
+    flagged = app_client.post(path, json={"reason": "连续两次未能理解"}, headers=SERVICE)
+    assert flagged.status_code == 200, flagged.text
+    assert flagged.json()["needs_human"] is True
 
-        assert client.get("/api/v1/conversations").status_code == 401
-        waiting = client.get(
-            "/api/v1/conversations", headers={"Authorization": "Bearer admin-secret-token"}
-        )
+    assert app_client.get("/api/v1/conversations").status_code == 401
+    assert app_client.get("/api/v1/conversations", headers=SERVICE).status_code == 401
+    waiting = app_client.get("/api/v1/conversations", headers=ADMIN)
     assert waiting.status_code == 200
     [conversation] = waiting.json()
     assert (conversation["channel"], conversation["chat_id"]) == ("web", "abc12345")
     assert conversation["messages"][-1]["text"] == "[转人工] 连续两次未能理解"
 
 
-def test_an_empty_reason_is_refused(app_settings: Settings) -> None:
-    with TestClient(create_app(app_settings)) as client:
-        response = client.post("/api/v1/conversations/web/abc12345/needs-human", json={})
+def test_department_staff_see_only_chats_of_their_tickets(app_client: TestClient) -> None:
+    department = create(app_client, chat_id="1001")["department_id"]
+    for chat in ("telegram/1001", "web/stranger"):
+        flagged = app_client.post(
+            f"/api/v1/conversations/{chat}/needs-human", json={"reason": "转人工"}, headers=SERVICE
+        )
+        assert flagged.status_code == 200
+    own = bearer(staff_token(app_client, "yuehai", "department", department))
+    other = bearer(staff_token(app_client, "futian", "department", department + 1))
+    operator = bearer(staff_token(app_client, "op", "operator", None))
+
+    def chats(headers: dict[str, str]) -> list[str]:
+        response = app_client.get("/api/v1/conversations", headers=headers)
+        assert response.status_code == 200
+        return [f"{c['channel']}/{c['chat_id']}" for c in response.json()]
+
+    assert chats(operator) == ["telegram/1001", "web/stranger"]
+    assert chats(own) == ["telegram/1001"]
+    assert chats(other) == []
+
+
+def test_an_empty_reason_is_refused(app_client: TestClient) -> None:
+    response = app_client.post(
+        "/api/v1/conversations/web/abc12345/needs-human", json={}, headers=SERVICE
+    )
     assert response.status_code == 422
