@@ -3,16 +3,21 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Secrets `make run` generates on first start (`python -m suban secrets`); `.env` and the
+# environment win over it (the generator leaves out what they set).
+SECRETS_FILE = Path("var") / "secrets.env"
 
 
 class Settings(BaseSettings):
     """Everything configurable about the platform; `.env.example` documents each field."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=(".env", SECRETS_FILE), env_file_encoding="utf-8", extra="ignore"
+    )
 
     database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'suban.db'}"
     platform_host: str = "127.0.0.1"
@@ -39,7 +44,9 @@ class Settings(BaseSettings):
     # embedded default where the platform listens on 127.0.0.1 only. Set it when exposed.
     service_api_token: str | None = None
     open311_api_keys: str = ""
-    secret_key: str = Field(default="change-me-in-production", min_length=8)
+    # Signs the web chat's session cookie (and console sessions). No default: a known key would
+    # let anyone forge a cookie; `make run` generates one into var/secrets.env.
+    secret_key: SecretStr = Field(min_length=16)
 
     scheduler_enabled: bool = True
     sweep_interval_seconds: int = 60
