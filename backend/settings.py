@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = None
     # Photos citizens upload in the web chat (served under /chat/uploads/)
     uploads_dir: Path = REPO_ROOT / "var" / "uploads"
+    # How long the web chat's session cookie (who is chatting) lasts without a visit
+    webchat_session_days: int = Field(default=90, ge=1)
 
     admin_api_token: str | None = None
     # Bearer token the bot and the Rasa actions send on citizen-side calls (create a ticket,

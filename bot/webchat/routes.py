@@ -8,7 +8,6 @@ from fastapi import (
     APIRouter,
     Depends,
     File,
-    Form,
     HTTPException,
     Query,
     Request,
@@ -25,6 +24,7 @@ from backend.rasa.client import RasaClient
 from bot.delivery.store import chat_updates
 from bot.payloads import photo_payload
 from bot.pipeline import handle_inbound
+from bot.webchat.identity import WebChatIdDep
 from bot.webchat.uploads import MAX_PHOTO_BYTES, InvalidPhoto, save_photo, stored_photo
 from storage.models import Channel
 
@@ -32,7 +32,6 @@ router = APIRouter(tags=["webchat"])
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 CHANNEL = Channel.web.value
-SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
 
 def get_rasa(request: Request) -> RasaClient:
@@ -52,9 +51,8 @@ SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory
 
 
 class WebChatMessage(BaseModel):
-    """A message typed (or a button tapped) in the web chat."""
+    """A message typed (or a button tapped) in the web chat (who sent it: the cookie)."""
 
-    session_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     text: str = Field(min_length=1, max_length=4000)
 
 
@@ -94,13 +92,16 @@ async def chat_page(request: Request) -> HTMLResponse:
 
 @router.post("/chat/api/messages")
 async def post_message(
-    message: WebChatMessage, rasa: RasaDep, session_factory: SessionFactoryDep
+    message: WebChatMessage,
+    chat_id: WebChatIdDep,
+    rasa: RasaDep,
+    session_factory: SessionFactoryDep,
 ) -> WebChatReplies:
     """Send the citizen's message to the bot and return its replies."""
     replies = await handle_inbound(
         rasa=rasa,
         channel=CHANNEL,
-        chat_id=message.session_id,
+        chat_id=chat_id,
         text=message.text.strip(),
         session_factory=session_factory,
     )
@@ -109,7 +110,7 @@ async def post_message(
 
 @router.post("/chat/api/photos")
 async def post_photo(
-    session_id: Annotated[str, Form(pattern=SESSION_ID_PATTERN)],
+    chat_id: WebChatIdDep,
     photo: Annotated[UploadFile, File(description="JPG, PNG, GIF or WebP, at most 10 MB")],
     rasa: RasaDep,
     settings: SettingsDep,
@@ -125,7 +126,7 @@ async def post_photo(
     replies = await handle_inbound(
         rasa=rasa,
         channel=CHANNEL,
-        chat_id=session_id,
+        chat_id=chat_id,
         text=photo_payload(url=url),
         session_factory=session_factory,
     )
@@ -143,12 +144,12 @@ def get_upload(name: str, settings: SettingsDep) -> FileResponse:
 
 @router.get("/chat/api/updates")
 def get_updates(
-    session_id: Annotated[str, Query(pattern=SESSION_ID_PATTERN)],
+    chat_id: WebChatIdDep,
     session: SessionDep,
     after: Annotated[int, Query(ge=0)] = 0,
 ) -> WebChatUpdates:
     """Proactive messages for this chat with ids above `after` (the page polls this)."""
-    stored = chat_updates(session=session, channel=CHANNEL, chat_id=session_id, after=after)
+    stored = chat_updates(session=session, channel=CHANNEL, chat_id=chat_id, after=after)
     messages = [
         WebChatUpdate(
             id=item.id,
