@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +57,14 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 8
     reminder_window_hours: float = 4.0
     timezone: str = "Asia/Shanghai"
+
+    @field_validator("secret_key")
+    @classmethod
+    def _not_the_old_placeholder(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() == "change-me-in-production":
+            raise ValueError("SECRET_KEY is the old placeholder: remove it from .env, `make run` "
+                             "generates one")  # fmt: skip
+        return value
 
     @property
     def open311_keys(self) -> set[str]:

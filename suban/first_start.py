@@ -20,12 +20,23 @@ ALWAYS = ("SERVICE_API_TOKEN", "RASA_TOKEN", "ACTION_SERVER_TOKEN", "SECRET_KEY"
 WEBHOOK_SECRET = "TELEGRAM_WEBHOOK_SECRET"
 WEBHOOK_URL = "TELEGRAM_WEBHOOK_URL"
 TOKEN_BYTES = 32
+# Placeholders older .env.example files shipped: as good as unset.
+PLACEHOLDERS = frozenset({"change-me-in-production"})
 
 
 def _read(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     return {name: value or "" for name, value in dotenv_values(path).items()}
+
+
+def _set(values: Mapping[str, str]) -> dict[str, str]:
+    """The values that really set something (not empty, not a placeholder)."""
+    return {
+        name: value
+        for name, value in values.items()
+        if value.strip() and value.strip() not in PLACEHOLDERS
+    }
 
 
 def needed_names(configured: Mapping[str, str]) -> list[str]:
@@ -45,8 +56,8 @@ def ensure_secrets(
     changes, and its mode is always tightened to 0600.
     """
     environ = os.environ if environ is None else environ
-    configured = {**_read(env_file), **{k: v for k, v in environ.items() if v.strip()}}
-    configured = {name: value for name, value in configured.items() if value.strip()}
+    # An empty variable in the environment does not hide a value in .env (honcho ignores it).
+    configured = {**_set(_read(env_file)), **_set(environ)}
     stored = _read(secrets_file)
     kept = {
         name: value for name, value in stored.items() if value.strip() and name not in configured

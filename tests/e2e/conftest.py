@@ -46,10 +46,13 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         settings = Settings(
             database_url=f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'suban.db'}",
             rasa_url=stack.rasa_url,
+            rasa_token=stack.rasa_token,
+            service_api_token=stack.service_api_token,
             action_server_url=stack.action_server_url,
             platform_port=port,
             public_base_url=url,
             admin_api_token=ADMIN_TOKEN,
+            secret_key="e2e-secret-key-for-web-chat-cookies",
             telegram_bot_token=bot_api.api.token,
             telegram_api_base_url=bot_api.base_url,
             telegram_api_file_url=bot_api.file_url,
@@ -75,17 +78,15 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
 
 
 @pytest.fixture
-def web_session() -> str:
-    """A fresh web chat session id."""
-    return f"e2e{time.time_ns()}"
+def web_session(platform: Platform) -> Iterator[httpx.Client]:
+    """A citizen in the web chat: a browser-like client keeping the chat cookie the platform
+    issues on the first call."""
+    with httpx.Client(base_url=platform.url, timeout=60) as citizen:
+        yield citizen
 
 
-def say(platform: Platform, session_id: str, text: str) -> list[dict]:
+def say(platform: Platform, citizen: httpx.Client, text: str) -> list[dict]:
     """Type a message in the web chat and return the bot's replies."""
-    response = httpx.post(
-        f"{platform.url}/chat/api/messages",
-        json={"session_id": session_id, "text": text},
-        timeout=60,
-    )
+    response = citizen.post("/chat/api/messages", json={"text": text})
     response.raise_for_status()
     return response.json()["replies"]

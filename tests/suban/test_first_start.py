@@ -94,3 +94,11 @@ def test_the_platform_refuses_to_start_without_a_secret_key(
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ValueError, match="secret_key"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="placeholder"):
+        Settings(secret_key="change-me-in-production", _env_file=None)  # type: ignore[arg-type]
+
+
+def test_the_old_placeholder_counts_as_unset(files: tuple[Path, Path]) -> None:
+    secrets_file, env_file = files
+    env_file.write_text("SECRET_KEY=change-me-in-production\n")
+    assert "SECRET_KEY" in ensure_secrets(secrets_file=secrets_file, env_file=env_file, environ={})
