@@ -62,8 +62,8 @@ class Settings(BaseSettings):
     @classmethod
     def _not_the_old_placeholder(cls, value: SecretStr) -> SecretStr:
         if value.get_secret_value() == "change-me-in-production":
-            raise ValueError("SECRET_KEY is the old placeholder: remove it from .env, `make run` "
-                             "generates one")  # fmt: skip
+            message = "SECRET_KEY is the old placeholder: drop it from .env (make run makes one)"
+            raise ValueError(message)
         return value
 
     @property
