@@ -64,8 +64,8 @@ eval-nlu: setup  ## NLU report (held-out, 5-fold CV, baseline, place accuracy) u
 	$(VENV)/python scripts/eval_understand.py --out $(NLU_REPORT)
 	.venv-rasa/bin/python scripts/nlu_report.py --out $(NLU_REPORT)
 
-bench: setup  ## speed and memory benchmarks, reports under var/reports/bench
-	$(VENV)/python scripts/bench.py
+bench: setup secrets  ## speed and memory benchmarks, reports under var/reports/bench
+	$(WITH_SECRETS) $(VENV)/python scripts/bench.py
 
 clean:  ## remove trained models and reports (keeps the environments)
 	rm -rf var/models var/reports
