@@ -7,6 +7,10 @@ RASA := .venv-rasa/bin/rasa
 RASA_ARGS := --config config.yml --domain nlu/domain --data nlu/data
 NLU_REPORT ?= var/reports/nlu
 NLU_FOLDS ?= 5
+# Secrets generated on first start (python -m suban secrets); .env and the environment win.
+SECRETS := var/secrets.env
+# Runs a command with .env and the secrets loaded, as honcho gives them to the Procfile's processes.
+WITH_SECRETS := $(VENV)/honcho -e .env,$(SECRETS) run
 export SANIC_HOST ?= 127.0.0.1
 export RASA_PORT ?= 5005
 export ACTION_SERVER_PORT ?= 5055
@@ -21,7 +25,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 # full cache evicts it, so an unchanged model would be retrained on every start.
 export RASA_MAX_CACHE_SIZE ?= 5000
 
-.PHONY: help setup train run test lint rasa-check eval-nlu bench clean
+.PHONY: help setup secrets train run test lint rasa-check eval-nlu bench clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,28 +33,31 @@ help:  ## list the commands
 setup:  ## create .venv and .venv-rasa when missing or outdated
 	@scripts/setup.sh
 
+secrets: setup  ## generate the missing secrets into var/secrets.env (mode 0600; run does it)
+	@$(VENV)/python -m suban secrets --file $(SECRETS)
+
 train: setup  ## train the Rasa model when its data, config or components changed
 	@scripts/train.sh $(RASA_ARGS)
 
-run: train  ## start Rasa, the action server and the platform (Ctrl-C stops all)
+run: train secrets  ## start Rasa, the action server and the platform (Ctrl-C stops all)
 	@echo "==> starting Rasa :$(RASA_PORT), actions :$(ACTION_SERVER_PORT), platform :$(PLATFORM_PORT)"
 	@echo "    web chat: http://127.0.0.1:$(PLATFORM_PORT)/chat   health: http://127.0.0.1:$(PLATFORM_PORT)/healthz"
-	@$(VENV)/honcho start -f Procfile
+	@$(VENV)/honcho start -f Procfile -e .env,$(SECRETS)
 
 lint: setup  ## ruff and the import contracts
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/lint-imports
 
-rasa-check: train  ## Rasa's own checks: data validation and the test stories
+rasa-check: train secrets  ## Rasa's own checks: data validation and the test stories
 	$(RASA) data validate $(RASA_ARGS) --fail-on-warnings
-	$(RASA) test core --stories nlu/tests/test_stories.yml --model var/models/suban.tar.gz \
-		--endpoints nlu/endpoints.yml --out var/reports/rasa-test --fail-on-prediction-errors
+	$(WITH_SECRETS) $(RASA) test core --stories nlu/tests/test_stories.yml \
+		--model var/models/suban.tar.gz --endpoints nlu/endpoints.yml --out var/reports/rasa-test --fail-on-prediction-errors
 
 test: lint rasa-check  ## everything CI runs; ends with pytest's summary
 	.venv-rasa/bin/python -m pytest tests/actions -p no:cacheprovider --confcutdir=tests/actions -q
-	.venv-rasa/bin/python -m pytest tests/nlu/components -p no:cacheprovider \
-		--confcutdir=tests/nlu/components -q
+	.venv-rasa/bin/python -m pytest tests/nlu/components tests/nlu/channels -p no:cacheprovider \
+		--confcutdir=tests/nlu -q
 	$(VENV)/pytest
 
 eval-nlu: setup  ## NLU report (held-out, 5-fold CV, baseline, place accuracy) under var/reports/nlu
@@ -58,8 +65,8 @@ eval-nlu: setup  ## NLU report (held-out, 5-fold CV, baseline, place accuracy) u
 	$(VENV)/python scripts/eval_understand.py --out $(NLU_REPORT)
 	.venv-rasa/bin/python scripts/nlu_report.py --out $(NLU_REPORT)
 
-bench: setup  ## speed and memory benchmarks, reports under var/reports/bench
-	$(VENV)/python scripts/bench.py
+bench: setup secrets  ## speed and memory benchmarks, reports under var/reports/bench
+	$(WITH_SECRETS) $(VENV)/python scripts/bench.py
 
 clean:  ## remove trained models and reports (keeps the environments)
 	rm -rf var/models var/reports

@@ -15,6 +15,8 @@ class ActionSettings:
     backend_url: the platform's base URL (env SUBAN_BACKEND_URL).
     service_token: bearer token for citizen-side API calls (env SERVICE_API_TOKEN); without
         it the platform refuses every call (401).
+    action_server_token: the bearer token Rasa must send to call the actions
+        (env ACTION_SERVER_TOKEN); the server (actions/server.py) refuses to start without it.
     pending_db_path: the SQLite file holding reports not yet filed (env SUBAN_PENDING_DB).
     timeout_seconds: per-request timeout towards the platform (env SUBAN_BACKEND_TIMEOUT).
     retry_interval_seconds: how often unfiled reports are retried (env SUBAN_RETRY_INTERVAL).
@@ -26,6 +28,7 @@ class ActionSettings:
 
     backend_url: str = "http://127.0.0.1:8000"
     service_token: str | None = None
+    action_server_token: str | None = None
     pending_db_path: Path = REPO_ROOT / "var" / "actions" / "pending.sqlite"
     timeout_seconds: float = 10.0
     retry_interval_seconds: float = 30.0
@@ -51,6 +54,7 @@ def settings_from_env(env: dict[str, str] | None = None) -> ActionSettings:
     return ActionSettings(
         backend_url=(env.get("SUBAN_BACKEND_URL", "").strip() or defaults.backend_url).rstrip("/"),
         service_token=env.get("SERVICE_API_TOKEN", "").strip() or None,
+        action_server_token=env.get("ACTION_SERVER_TOKEN", "").strip() or None,
         pending_db_path=Path(pending) if pending else defaults.pending_db_path,
         timeout_seconds=_number(env, "SUBAN_BACKEND_TIMEOUT", defaults.timeout_seconds),
         retry_interval_seconds=_number(

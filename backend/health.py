@@ -31,11 +31,12 @@ def check_database(*, session: Session) -> PartHealth:
 
 
 async def check_rasa(
-    *, http: httpx.AsyncClient, rasa_url: str, timeout_seconds: float
+    *, http: httpx.AsyncClient, rasa_url: str, rasa_token: str | None, timeout_seconds: float
 ) -> PartHealth:
-    """The Rasa server answers `/status` with a loaded model."""
+    """The Rasa server answers `/status` (behind its --auth-token) with a loaded model."""
+    params = {"token": rasa_token} if rasa_token else {}
     try:
-        response = await http.get(f"{rasa_url}/status", timeout=timeout_seconds)
+        response = await http.get(f"{rasa_url}/status", params=params, timeout=timeout_seconds)
     except httpx.HTTPError as exc:
         log.warning("health: Rasa unreachable at %s: %r", rasa_url, exc)
         return PartHealth(ok=False, detail=f"unreachable: {exc.__class__.__name__}")
@@ -65,12 +66,15 @@ async def check_all(
     session: Session,
     http: httpx.AsyncClient,
     rasa_url: str,
+    rasa_token: str | None,
     action_server_url: str,
     timeout_seconds: float,
 ) -> dict[str, PartHealth]:
     """Every part's health; the remote checks run concurrently."""
     rasa, actions = await asyncio.gather(
-        check_rasa(http=http, rasa_url=rasa_url, timeout_seconds=timeout_seconds),
+        check_rasa(
+            http=http, rasa_url=rasa_url, rasa_token=rasa_token, timeout_seconds=timeout_seconds
+        ),
         check_action_server(
             http=http, action_server_url=action_server_url, timeout_seconds=timeout_seconds
         ),

@@ -4,16 +4,21 @@ from functools import lru_cache
 from pathlib import Path
 
 from limits import parse_many
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Secrets `make run` generates on first start (`python -m suban secrets`); `.env` and the
+# environment win over it (the generator leaves out what they set).
+SECRETS_FILE = Path("var") / "secrets.env"
 
 
 class Settings(BaseSettings):
     """Everything configurable about the platform; `.env.example` documents each field."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=(".env", SECRETS_FILE), env_file_encoding="utf-8", extra="ignore"
+    )
 
     database_url: str = f"sqlite:///{REPO_ROOT / 'var' / 'suban.db'}"
     platform_host: str = "127.0.0.1"
@@ -57,13 +62,18 @@ class Settings(BaseSettings):
     held_release_interval_seconds: float = 2.0
     retention_interval_seconds: int = 3600
 
+    # How long the web chat's session cookie (who is chatting) lasts without a visit
+    webchat_session_days: int = Field(default=90, ge=1)
+
     admin_api_token: str | None = None
     # Bearer token the bot and the Rasa actions send on citizen-side calls (create a ticket,
     # a chat's tickets, status, cancel, rating, locate, catalogue). Unset, those calls are
     # refused (401): the citizen side is never open. `make run` generates one under var/.
     service_api_token: str | None = None
     open311_api_keys: str = ""
-    secret_key: str = Field(default="change-me-in-production", min_length=8)
+    # Signs the web chat's session cookie (and console sessions). No default: a known key would
+    # let anyone forge a cookie; `make run` generates one into var/secrets.env.
+    secret_key: SecretStr = Field(min_length=16)
 
     scheduler_enabled: bool = True
     sweep_interval_seconds: int = 60
@@ -77,6 +87,14 @@ class Settings(BaseSettings):
     @classmethod
     def _limits_notation(cls, value: str) -> str:
         parse_many(value)  # ValueError names what it cannot read
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _not_the_old_placeholder(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() == "change-me-in-production":
+            message = "SECRET_KEY is the old placeholder: drop it from .env (make run makes one)"
+            raise ValueError(message)
         return value
 
     @property

@@ -160,7 +160,10 @@ def bench_understand(rasa_url: str, platform_url: str) -> dict[str, object]:
     except httpx.HTTPError as exc:
         return {"skipped": f"platform/Rasa not running at {platform_url} ({exc})"}
     texts = training_texts()[:200]
-    with httpx.Client(base_url=platform_url, timeout=30) as client:
+    # `make bench` runs with var/secrets.env loaded: the token citizen-side calls need.
+    token = os.environ.get("SERVICE_API_TOKEN", "").strip()
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with httpx.Client(base_url=platform_url, timeout=30, headers=headers) as client:
         client.post("/api/v1/understand", json={"text": texts[0]})
         samples = [
             timed(lambda t=t: client.post("/api/v1/understand", json={"text": t})) for t in texts

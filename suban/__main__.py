@@ -1,14 +1,18 @@
-"""`python -m suban`: serve the platform with uvicorn on the configured host and port."""
+"""`python -m suban`: serve the platform; `python -m suban secrets`: make the missing secrets."""
 
+import argparse
 import logging
+import sys
+from pathlib import Path
 
 import uvicorn
 
-from backend.settings import get_settings
+from backend.settings import SECRETS_FILE, get_settings
+from suban.first_start import ensure_secrets
 from suban.log_masking import install_on_root, logging_config
 
 
-def main() -> None:
+def serve() -> None:
     """Run the platform app."""
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -25,6 +29,29 @@ def main() -> None:
         proxy_headers=True,
         log_config=logging_config(settings),  # access log lines carry URLs: secrets masked
     )
+
+
+def make_secrets(*, secrets_file: Path, env_file: Path) -> None:
+    """Generate what the environment and `.env` leave unset; say only the names."""
+    generated = ensure_secrets(secrets_file=secrets_file, env_file=env_file)
+    if generated:
+        print(f"==> generated {', '.join(generated)} into {secrets_file} (mode 0600)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the platform (no command) or run one of the commands."""
+    parser = argparse.ArgumentParser(prog="python -m suban", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    secrets = commands.add_parser(
+        "secrets", help="generate the missing secrets (make run does it before starting)"
+    )
+    secrets.add_argument("--file", type=Path, default=SECRETS_FILE, help="where they are kept")
+    secrets.add_argument("--env-file", type=Path, default=Path(".env"), help="the .env to honour")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "secrets":
+        make_secrets(secrets_file=args.file, env_file=args.env_file)
+    else:
+        serve()
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def configured_secrets(settings: Settings) -> list[str]:
         settings.rasa_token,
         settings.telegram_bot_token,
         settings.telegram_webhook_secret,
-        settings.secret_key,
+        settings.secret_key.get_secret_value(),
         *settings.open311_keys,
     ]
     return [value for value in values if value]

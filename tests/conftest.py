@@ -25,11 +25,14 @@ from backend.settings import Settings
 from storage.db import create_db_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
-# tests/actions and tests/nlu/components need rasa-sdk / rasa, which live in the Rasa runtime:
-# `make test` runs them there (.venv-rasa/bin/python -m pytest tests/actions ...).
-collect_ignore = [] if importlib.util.find_spec("rasa_sdk") else ["actions", "nlu/components"]
+# tests/actions and tests/nlu/{components,channels} need rasa-sdk / rasa, which live in the Rasa
+# runtime: `make test` runs them there (.venv-rasa/bin/python -m pytest tests/actions ...).
+RASA_RUNTIME_TESTS = ["actions", "nlu/components", "nlu/channels"]
+collect_ignore = [] if importlib.util.find_spec("rasa_sdk") else RASA_RUNTIME_TESTS
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# The platform has no default SECRET_KEY (make run generates one); the tests bring their own.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789")
 NO_POSTGRES = "TEST_DATABASE_URL is not set: PostgreSQL variant skipped"
 SERVICE_TOKEN = "test-service-token"
 

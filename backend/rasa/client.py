@@ -16,13 +16,23 @@ class RasaUnavailable(Exception):
     """Rasa did not answer, or answered with an error."""
 
 
+# Rasa's REST channel behind RASA_TOKEN (nlu/channels/secure_rest.py); Rasa's plain `rest`
+# channel is not served: it would let anyone talk as any sender.
+CHANNEL_PATH = "/webhooks/suban/webhook"
+
+
 class RasaClient:
-    """Sends citizens' messages to Rasa's REST channel and triggers external events."""
+    """Sends citizens' messages to Rasa's channel and triggers external events.
+
+    The token goes as a bearer header to the channel, and as `?token=` to Rasa's HTTP API
+    (the only form `rasa run --auth-token` accepts; Rasa keeps its access log off).
+    """
 
     def __init__(self, *, http: httpx.AsyncClient, base_url: str, token: str | None = None) -> None:
         self._http = http
         self._base_url = base_url.rstrip("/")
         self._params = {"token": token} if token else {}
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     async def send_message(
         self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None
@@ -31,7 +41,7 @@ class RasaClient:
         body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
         try:
             response = await self._http.post(
-                f"{self._base_url}/webhooks/rest/webhook", json=body, params=self._params
+                f"{self._base_url}{CHANNEL_PATH}", json=body, headers=self._headers
             )
             response.raise_for_status()
         except httpx.HTTPError as exc:

@@ -8,9 +8,7 @@ from fastapi import (
     APIRouter,
     Depends,
     File,
-    Form,
     HTTPException,
-    Query,
     Request,
     UploadFile,
     status,
@@ -27,6 +25,7 @@ from bot.delivery.store import chat_updates
 from bot.gate import Admission, InboundGate, Outcome
 from bot.payloads import photo_payload
 from bot.texts import bot_text
+from bot.webchat.identity import WebChatIdDep
 from bot.webchat.uploads import (
     MAX_PHOTO_BYTES,
     InvalidPhoto,
@@ -42,7 +41,6 @@ router = APIRouter(tags=["webchat"])
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 CHANNEL = Channel.web.value
-SESSION_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 UPLOAD_POLICY = "default-src 'none'; img-src 'self'; sandbox"
 
 
@@ -93,9 +91,8 @@ def replies_of(admission: Admission) -> list[dict]:
 
 
 class WebChatMessage(BaseModel):
-    """A message typed (or a button tapped) in the web chat."""
+    """A message typed (or a button tapped) in the web chat (who sent it: the cookie)."""
 
-    session_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     text: Text = Field(max_length=4000)
 
 
@@ -138,7 +135,11 @@ async def chat_page(request: Request) -> HTMLResponse:
     responses={429: {"description": "too many requests from this address; Retry-After says"}},
 )
 async def post_message(
-    message: WebChatMessage, rasa: RasaDep, gate: GateDep, address: AddressDep
+    message: WebChatMessage,
+    chat_id: WebChatIdDep,
+    rasa: RasaDep,
+    gate: GateDep,
+    address: AddressDep,
 ) -> WebChatReplies:
     """Send the citizen's message to the bot and return its replies.
 
@@ -148,7 +149,7 @@ async def post_message(
     admission = await gate.converse(
         rasa=rasa,
         channel=CHANNEL,
-        chat_id=message.session_id,
+        chat_id=chat_id,
         text=message.text,
         address=address,
     )
@@ -160,7 +161,7 @@ async def post_message(
     responses={429: {"description": "too many photos, or the chat's photo quota is used up"}},
 )
 async def post_photo(
-    session_id: Annotated[str, Form(pattern=SESSION_ID_PATTERN)],
+    chat_id: WebChatIdDep,
     photo: Annotated[UploadFile, File(description="JPG, PNG, GIF or WebP, at most 10 MB")],
     rasa: RasaDep,
     settings: SettingsDep,
@@ -169,7 +170,7 @@ async def post_photo(
     address: AddressDep,
 ) -> WebChatPhotoReplies:
     """Store the citizen's photo, tell the bot about it, and return the bot's replies."""
-    verdict = await gate.limits.photo(channel=CHANNEL, chat_id=session_id, address=address)
+    verdict = await gate.limits.photo(channel=CHANNEL, chat_id=chat_id, address=address)
     if not verdict.allowed:
         name = "address_busy" if verdict.by_address else "photo_too_fast"
         raise too_many(bot_text(name, seconds=verdict.seconds), verdict.seconds)
@@ -182,7 +183,7 @@ async def post_photo(
             data=data,
             directory=settings.uploads_dir,
             channel=CHANNEL,
-            chat_id=session_id,
+            chat_id=chat_id,
             quota=quota,
             now=utcnow(),
         )
@@ -192,7 +193,7 @@ async def post_photo(
         raise too_many(str(error), 0) from error
     url = f"{settings.public_base_url.rstrip('/')}/chat/uploads/{name}"
     admission = await gate.converse(
-        rasa=rasa, channel=CHANNEL, chat_id=session_id, text=photo_payload(url=url), address=address
+        rasa=rasa, channel=CHANNEL, chat_id=chat_id, text=photo_payload(url=url), address=address
     )
     return WebChatPhotoReplies(photo_url=url, replies=replies_of(admission))
 
@@ -216,12 +217,12 @@ def get_upload(name: str, settings: SettingsDep) -> FileResponse:
 
 @router.get("/chat/api/updates")
 def get_updates(
-    session_id: Annotated[str, Query(pattern=SESSION_ID_PATTERN)],
+    chat_id: WebChatIdDep,
     session: SessionDep,
     after: Cursor = 0,
 ) -> WebChatUpdates:
     """Proactive messages for this chat with ids above `after` (the page polls this)."""
-    stored = chat_updates(session=session, channel=CHANNEL, chat_id=session_id, after=after)
+    stored = chat_updates(session=session, channel=CHANNEL, chat_id=chat_id, after=after)
     messages = [
         WebChatUpdate(
             id=item.id,

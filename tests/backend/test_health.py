@@ -10,20 +10,37 @@ def client(handler: httpx.MockTransport) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=handler)
 
 
+def rasa_status(request: httpx.Request) -> httpx.Response:
+    """Rasa behind `--auth-token rasa-token`: /status wants `?token=`."""
+    if request.url.params.get("token") != "rasa-token":
+        return httpx.Response(401, json={"message": "User is not authenticated."})
+    return httpx.Response(200, json={"model_file": "suban.tar.gz", "model_id": "x"})
+
+
 async def test_rasa_with_a_loaded_model_is_up() -> None:
-    transport = httpx.MockTransport(
-        lambda request: httpx.Response(200, json={"model_file": "suban.tar.gz", "model_id": "x"})
-    )
-    async with client(transport) as http:
-        part = await check_rasa(http=http, rasa_url="http://rasa", timeout_seconds=1)
+    async with client(httpx.MockTransport(rasa_status)) as http:
+        part = await check_rasa(
+            http=http, rasa_url="http://rasa", rasa_token="rasa-token", timeout_seconds=1
+        )
     assert part.ok
     assert part.detail == "suban.tar.gz"
+
+
+async def test_rasa_refusing_the_token_is_down() -> None:
+    async with client(httpx.MockTransport(rasa_status)) as http:
+        part = await check_rasa(
+            http=http, rasa_url="http://rasa", rasa_token="wrong", timeout_seconds=1
+        )
+    assert not part.ok
+    assert "401" in part.detail
 
 
 async def test_rasa_without_a_model_is_down() -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"model_file": None}))
     async with client(transport) as http:
-        part = await check_rasa(http=http, rasa_url="http://rasa", timeout_seconds=1)
+        part = await check_rasa(
+            http=http, rasa_url="http://rasa", rasa_token=None, timeout_seconds=1
+        )
     assert not part.ok
     assert part.detail == "no model loaded"
 
@@ -35,7 +52,9 @@ async def test_unreachable_services_are_down(check: str) -> None:
 
     async with client(httpx.MockTransport(refuse)) as http:
         if check == "rasa":
-            part = await check_rasa(http=http, rasa_url="http://rasa", timeout_seconds=1)
+            part = await check_rasa(
+                http=http, rasa_url="http://rasa", rasa_token=None, timeout_seconds=1
+            )
         else:
             part = await check_action_server(
                 http=http, action_server_url="http://a", timeout_seconds=1

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from backend.rasa.client import RasaClient
+from backend.rasa.client import CHANNEL_PATH, RasaClient
 
 Replies = list[dict[str, Any]]
 
@@ -28,6 +28,7 @@ class RasaDouble:
         {"text": body["entities"]["event_message"]}
     ]
     down: bool = False
+    token: str = "rasa-double-token"
     nlu_of: Callable[[str], dict[str, Any]] = lambda text: {
         "intent": {"name": "inform", "confidence": 0.9},
         "entities": [],
@@ -42,13 +43,15 @@ class RasaDouble:
         """Answer one request the way Rasa's HTTP API does."""
         if self.down:
             return httpx.Response(503, text="down")
+        if not self._authorized(request):
+            return httpx.Response(401, json={"error": "unauthorized"})
         if request.method == "GET" and request.url.path.endswith("/tracker"):
             latest = self.nlu_of(self.texts[-1]) if self.messages else {}
             return httpx.Response(200, json={"latest_message": latest})
         body = json.loads(request.content)
         if request.url.path == "/model/parse":
             return httpx.Response(200, json={"text": body["text"], **self.nlu_of(body["text"])})
-        if request.url.path == "/webhooks/rest/webhook":
+        if request.url.path == CHANNEL_PATH:
             self.messages.append(body)
             replies = [
                 {"recipient_id": body["sender"], **r} for r in self.reply_to(body["message"])
@@ -60,7 +63,13 @@ class RasaDouble:
             return httpx.Response(200, json={"messages": self.trigger_replies(body)})
         return httpx.Response(404)
 
+    def _authorized(self, request: httpx.Request) -> bool:
+        """Rasa's channel wants the bearer header, its HTTP API `?token=` (--auth-token)."""
+        if request.url.path == CHANNEL_PATH:
+            return request.headers.get("Authorization") == f"Bearer {self.token}"
+        return request.url.params.get("token") == self.token
+
     def client(self) -> RasaClient:
         """A RasaClient talking to this double."""
         http = httpx.AsyncClient(transport=httpx.MockTransport(self.handle))
-        return RasaClient(http=http, base_url="http://rasa.test")
+        return RasaClient(http=http, base_url="http://rasa.test", token=self.token)

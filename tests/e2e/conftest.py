@@ -15,7 +15,6 @@ from tests.e2e.fake_bot_api import FakeBotApi, serving_fake_bot_api
 from tests.e2e.stack import RasaStack, free_port, running_rasa_stack
 
 ADMIN_TOKEN = "e2e-admin-token"
-SERVICE_TOKEN = "e2e-service-token"
 
 
 @dataclass(frozen=True)
@@ -41,17 +40,19 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     url = f"http://127.0.0.1:{port}"
     logs = tmp_path_factory.mktemp("e2e-logs")
     with (
-        running_rasa_stack(log_dir=logs, backend_url=url, service_token=SERVICE_TOKEN) as stack,
+        running_rasa_stack(log_dir=logs, backend_url=url) as stack,
         serving_fake_bot_api() as bot_api,
     ):
         settings = Settings(
             database_url=f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'suban.db'}",
             rasa_url=stack.rasa_url,
+            rasa_token=stack.rasa_token,
+            service_api_token=stack.service_api_token,
             action_server_url=stack.action_server_url,
             platform_port=port,
             public_base_url=url,
             admin_api_token=ADMIN_TOKEN,
-            service_api_token=SERVICE_TOKEN,
+            secret_key="e2e-secret-key-for-web-chat-cookies",
             telegram_bot_token=bot_api.api.token,
             telegram_api_base_url=bot_api.base_url,
             telegram_api_file_url=bot_api.file_url,
@@ -77,17 +78,15 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
 
 
 @pytest.fixture
-def web_session() -> str:
-    """A fresh web chat session id."""
-    return f"e2e{time.time_ns()}"
+def web_session(platform: Platform) -> Iterator[httpx.Client]:
+    """A citizen in the web chat: a browser-like client keeping the chat cookie the platform
+    issues on the first call."""
+    with httpx.Client(base_url=platform.url, timeout=60) as citizen:
+        yield citizen
 
 
-def say(platform: Platform, session_id: str, text: str) -> list[dict]:
+def say(platform: Platform, citizen: httpx.Client, text: str) -> list[dict]:
     """Type a message in the web chat and return the bot's replies."""
-    response = httpx.post(
-        f"{platform.url}/chat/api/messages",
-        json={"session_id": session_id, "text": text},
-        timeout=60,
-    )
+    response = citizen.post("/chat/api/messages", json={"text": text})
     response.raise_for_status()
     return response.json()["replies"]

@@ -1,6 +1,7 @@
 """Start the real Rasa server and action server for end-to-end tests."""
 
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -12,9 +13,10 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[2]
-RASA_BIN = REPO / ".venv-rasa" / "bin" / "rasa"
+RASA_PYTHON = REPO / ".venv-rasa" / "bin" / "python"
 MODEL = REPO / "var" / "models" / "suban.tar.gz"
-START_TIMEOUT_SECONDS = 240
+# Rasa loads in ~25 s on an idle machine, 5 minutes when 2 cores are shared by 4 trainings.
+START_TIMEOUT_SECONDS = 600
 
 
 def free_port() -> int:
@@ -26,10 +28,13 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class RasaStack:
-    """URLs of a running Rasa server and action server."""
+    """URLs of a running Rasa server and action server, and the tokens they want."""
 
     rasa_url: str
     action_server_url: str
+    rasa_token: str
+    action_server_token: str
+    service_api_token: str  # what the action server sends to the platform
 
 
 def _wait_until(check: "callable[[], bool]", *, what: str, procs: list[subprocess.Popen]) -> None:
@@ -48,34 +53,32 @@ def _wait_until(check: "callable[[], bool]", *, what: str, procs: list[subproces
 
 
 @contextmanager
-def running_rasa_stack(
-    *, log_dir: Path, backend_url: str, service_token: str
-) -> Iterator[RasaStack]:
-    """Run `rasa run --enable-api` and `rasa run actions` on free ports until the block ends.
-
-    The action server calls the platform at `backend_url` with `service_token`.
-    """
+def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack]:
+    """Run Rasa (`rasa run --enable-api --auth-token`) and the action server as the Procfile
+    does, on free ports and with fresh tokens, until the block ends."""
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} is missing: run `make train` (make test does) first")
     log_dir.mkdir(parents=True, exist_ok=True)
     rasa_port, actions_port = free_port(), free_port()
     action_server_url = f"http://127.0.0.1:{actions_port}"
+    rasa_token, action_server_token, service_api_token = (secrets.token_urlsafe(32) for _ in "abc")
     env = {
         **os.environ,
         "ACTION_SERVER_URL": action_server_url,
         "SUBAN_BACKEND_URL": backend_url,
         # every run its own conversations (nlu/endpoints.yml's SQL tracker store)
         "RASA_TRACKER_DB": str(log_dir / "rasa-trackers.db"),
-        "SERVICE_API_TOKEN": service_token,
         "SANIC_HOST": "127.0.0.1",
+        "RASA_TOKEN": rasa_token,
+        "ACTION_SERVER_TOKEN": action_server_token,
+        "SERVICE_API_TOKEN": service_api_token,
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
     commands = {
-        "actions": [
-            str(RASA_BIN), "run", "actions", "--actions", "actions", "-p", str(actions_port),
-        ],
+        "actions": [str(RASA_PYTHON), "-m", "actions.server", "-p", str(actions_port)],
         "rasa": [
-            str(RASA_BIN), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(rasa_port),
+            str(RASA_PYTHON), "-m", "nlu.serve", "--enable-api", "-i", "127.0.0.1",
+            "-p", str(rasa_port),
             "--model", str(MODEL), "--endpoints", "nlu/endpoints.yml",
             "--credentials", "nlu/credentials.yml",
         ],
@@ -89,7 +92,11 @@ def running_rasa_stack(
             )
         rasa_url = f"http://127.0.0.1:{rasa_port}"
         _wait_until(
-            lambda: bool(httpx.get(f"{rasa_url}/status", timeout=2).json().get("model_file")),
+            lambda: bool(
+                httpx.get(f"{rasa_url}/status", params={"token": rasa_token}, timeout=2)
+                .json()
+                .get("model_file")
+            ),
             what=f"Rasa server (log: {log_dir / 'rasa.log'})",
             procs=procs,
         )
@@ -98,7 +105,13 @@ def running_rasa_stack(
             what=f"action server (log: {log_dir / 'actions.log'})",
             procs=procs,
         )
-        yield RasaStack(rasa_url=rasa_url, action_server_url=action_server_url)
+        yield RasaStack(
+            rasa_url=rasa_url,
+            action_server_url=action_server_url,
+            rasa_token=rasa_token,
+            action_server_token=action_server_token,
+            service_api_token=service_api_token,
+        )
     finally:
         for proc in procs:
             proc.terminate()

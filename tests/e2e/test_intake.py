@@ -31,7 +31,7 @@ def filed_ticket(platform: Platform, replies: list[dict]) -> dict:
 
 
 def test_one_rich_message_and_one_confirmation_file_a_complete_ticket(
-    platform: Platform, web_session: str
+    platform: Platform, web_session: httpx.Client
 ) -> None:
     replies = say(platform, web_session, RICH_REPORT)
     readback = replies[0]  # the very next bot message is the read-back
@@ -48,7 +48,7 @@ def test_one_rich_message_and_one_confirmation_file_a_complete_ticket(
 
 
 def test_a_free_text_correction_and_a_status_check_on_the_way(
-    platform: Platform, web_session: str
+    platform: Platform, web_session: httpx.Client
 ) -> None:
     say(platform, web_session, RICH_REPORT)
     corrected = say(platform, web_session, "地址改成建安一路")
@@ -68,7 +68,7 @@ def test_a_free_text_correction_and_a_status_check_on_the_way(
 
 
 def test_a_report_without_a_place_asks_for_it_with_district_buttons(
-    platform: Platform, web_session: str
+    platform: Platform, web_session: httpx.Client
 ) -> None:
     replies = say(platform, web_session, "楼下烧烤店的油烟太大了，熏得没法开窗")
     district = button(replies, "福田区")

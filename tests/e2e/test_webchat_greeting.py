@@ -8,7 +8,9 @@ from tests.e2e.conftest import Platform, say
 pytestmark = pytest.mark.e2e
 
 
-def test_greeting_reaches_rasa_and_comes_back(platform: Platform, web_session: str) -> None:
+def test_greeting_reaches_rasa_and_comes_back(
+    platform: Platform, web_session: httpx.Client
+) -> None:
     replies = say(platform, web_session, "你好")
     assert replies, "the bot said nothing"
     assert "速办" in replies[0]["text"]

@@ -16,17 +16,13 @@ WAIT_SECONDS = 120.0
 
 
 def poll_until(
-    platform: Platform, session_id: str, wanted: Callable[[dict], bool], *, after: int
+    platform: Platform, citizen: httpx.Client, wanted: Callable[[dict], bool], *, after: int
 ) -> tuple[dict, int]:
     """Poll `/chat/api/updates` as the page does until a wanted message comes; returns it and
     the cursor just past it."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        response = httpx.get(
-            f"{platform.url}/chat/api/updates",
-            params={"session_id": session_id, "after": after},
-            timeout=30,
-        )
+        response = citizen.get("/chat/api/updates", params={"after": after}, timeout=30)
         response.raise_for_status()
         for message in response.json()["messages"]:
             after = message["id"]
@@ -41,7 +37,7 @@ def says(needle: str) -> Callable[[dict], bool]:
 
 
 def test_web_chat_gets_progress_and_a_rating_prompt_and_unsatisfied_reopens(
-    platform: Platform, web_session: str
+    platform: Platform, web_session: httpx.Client
 ) -> None:
     replies = say(platform, web_session, "粤海街道科技园这边有个工地每天晚上十一点还在打桩")
     [confirm] = [b for r in replies for b in r["buttons"] if b["title"] == "确认提交"]

@@ -16,6 +16,7 @@ async def healthz(session: SessionDep, http: HttpDep, settings: SettingsDep) -> 
         session=session,
         http=http,
         rasa_url=settings.rasa_url,
+        rasa_token=settings.rasa_token,
         action_server_url=settings.action_server_url,
         timeout_seconds=settings.health_timeout_seconds,
     )

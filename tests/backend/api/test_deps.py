@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from backend.api.deps import get_session
 from storage.models import Ticket, TicketEvent
 from tests.backend.api.routes.conftest import NOISE
+from tests.conftest import SERVICE_HEADERS
 
 
 @pytest.fixture
@@ -39,7 +40,9 @@ def test_a_failed_commit_is_a_503_and_no_ticket_exists(
 ) -> None:
     # As a real client sees it: whatever went out on the wire, not a server-side exception.
     wire = TestClient(app_client.app, raise_server_exceptions=False)
-    response = wire.post("/api/v1/tickets", json=NOISE, headers={"Idempotency-Key": "k-1"})
+    response = wire.post(
+        "/api/v1/tickets", json=NOISE, headers={**SERVICE_HEADERS, "Idempotency-Key": "k-1"}
+    )
     assert failing_commits == ["commit"]
     assert response.status_code == 503
     assert "could not be saved" in response.json()["detail"]
@@ -57,7 +60,7 @@ def test_the_retry_after_a_failed_commit_files_the_ticket_once(app_client: TestC
 
     event.listen(factory, "before_commit", refuse_once)
     try:
-        headers = {"Idempotency-Key": "k-2"}
+        headers = {**SERVICE_HEADERS, "Idempotency-Key": "k-2"}
         first = app_client.post("/api/v1/tickets", json=NOISE, headers=headers)
         second = app_client.post("/api/v1/tickets", json=NOISE, headers=headers)
         third = app_client.post("/api/v1/tickets", json=NOISE, headers=headers)

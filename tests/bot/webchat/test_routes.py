@@ -1,4 +1,5 @@
-"""The web chat's photo upload and its polling for proactive messages, through the real app."""
+"""The web chat's identity cookie, photo upload and polling for proactive messages, through
+the real app."""
 
 import io
 import re
@@ -17,12 +18,12 @@ from backend.settings import Settings
 from bot.delivery.store import store_replies
 from bot.gate import polled_release
 from bot.texts import bot_text
+from bot.webchat.identity import COOKIE, chat_id_from_cookie
 from bot.webchat.uploads import MAX_PHOTO_BYTES
 from storage.models import Message
 from suban.app import create_app
 from tests.bot.rasa_double import RasaDouble
 
-SESSION = "websession42"
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
 
@@ -46,22 +47,26 @@ def client(app_settings: Settings, tmp_path: Path, rasa: RasaDouble) -> Iterator
         yield client
 
 
+def chat_id_of(client: TestClient) -> str:
+    """The chat id the server issued to this client (its cookie, read with the server's key)."""
+    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+    chat_id = chat_id_from_cookie(cookie=client.cookies.get(COOKIE), settings=settings)
+    assert chat_id is not None
+    return chat_id
+
+
 def test_a_photo_is_stored_served_and_sent_to_rasa_as_a_url(
     client: TestClient, rasa: RasaDouble
 ) -> None:
     rasa.reply_to = lambda text: [{"text": "照片已收到，将作为工单附件。"}]
-    response = client.post(
-        "/chat/api/photos",
-        data={"session_id": SESSION},
-        files={"photo": ("scene.png", PNG, "image/png")},
-    )
+    response = client.post("/chat/api/photos", files={"photo": ("scene.png", PNG, "image/png")})
     assert response.status_code == 200, response.text
     body = response.json()
     url = body["photo_url"]
     assert url.startswith("http://chat.test/chat/uploads/") and url.endswith(".png")
     assert body["replies"][0]["text"] == "照片已收到，将作为工单附件。"
     [message] = rasa.messages
-    assert message["sender"] == f"web:{SESSION}"
+    assert message["sender"] == f"web:{chat_id_of(client)}"
     assert message["message"] == f'/send_photo{{"photo_url":"{url}"}}'
 
     served = client.get(url.removeprefix("http://chat.test"))
@@ -84,11 +89,7 @@ def test_a_photo_is_stored_served_and_sent_to_rasa_as_a_url(
 def test_what_is_not_a_reasonable_photo_is_refused(
     client: TestClient, rasa: RasaDouble, content: bytes, why: str
 ) -> None:
-    response = client.post(
-        "/chat/api/photos",
-        data={"session_id": SESSION},
-        files={"photo": ("x.png", content, "image/png")},
-    )
+    response = client.post("/chat/api/photos", files={"photo": ("x.png", content, "image/png")})
     assert response.status_code == 400
     assert why in response.json()["detail"]
     assert rasa.messages == []
@@ -100,30 +101,61 @@ def test_only_uploaded_names_are_served(client: TestClient) -> None:
 
 
 def test_the_page_polls_proactive_messages_after_its_cursor(client: TestClient) -> None:
+    assert client.get("/chat/api/updates").json() == {"messages": [], "last_id": 0}
     with client.app.state.session_factory.begin() as session:  # type: ignore[attr-defined]
         store_replies(
             session=session,
             channel="web",
-            chat_id=SESSION,
+            chat_id=chat_id_of(client),
             dedupe_key="ticket:SZ20261129-000001:7:1",
             replies=[
                 BotReply(text="已办结：路灯已修复。"),
                 BotReply(text="请评价：", buttons=(Button(title="满意", payload="/rate"),)),
             ],
         )
-    first = client.get("/chat/api/updates", params={"session_id": SESSION}).json()
+    first = client.get("/chat/api/updates").json()
     assert [m["text"] for m in first["messages"]] == ["已办结：路灯已修复。", "请评价："]
     assert first["messages"][1]["buttons"] == [{"title": "满意", "payload": "/rate"}]
-    after = client.get(
-        "/chat/api/updates", params={"session_id": SESSION, "after": first["last_id"]}
-    ).json()
+    after = client.get("/chat/api/updates", params={"after": first["last_id"]}).json()
     assert after == {"messages": [], "last_id": first["last_id"]}
-    other = client.get("/chat/api/updates", params={"session_id": "another-session"}).json()
-    assert other["messages"] == []
 
 
-def test_a_malformed_session_id_is_refused(client: TestClient) -> None:
-    assert client.get("/chat/api/updates", params={"session_id": "a b"}).status_code == 422
+def test_a_stranger_cannot_read_a_chat_by_naming_or_forging_its_id(client: TestClient) -> None:
+    client.get("/chat/api/updates")
+    victim, victim_cookie = chat_id_of(client), client.cookies[COOKIE]
+    with client.app.state.session_factory.begin() as session:  # type: ignore[attr-defined]
+        store_replies(
+            session=session, channel="web", chat_id=victim, dedupe_key="t:1",
+            replies=[BotReply(text="已受理：SZ20261129-000001")],
+        )  # fmt: skip
+    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+    attempts = [
+        None,  # no cookie at all
+        victim,  # the bare id, unsigned
+        victim_cookie[:-2] + ("xx" if not victim_cookie.endswith("xx") else "yy"),  # tampered
+    ]
+    for cookie in attempts:
+        client.cookies.clear()
+        headers = {"Cookie": f"{COOKIE}={cookie}"} if cookie else {}
+        stranger = client.get("/chat/api/updates", params={"session_id": victim}, headers=headers)
+        assert stranger.status_code == 200
+        assert stranger.json()["messages"] == []
+        issued = chat_id_from_cookie(cookie=stranger.cookies[COOKIE], settings=settings)
+        assert issued not in (None, victim)  # a fresh id instead
+
+
+def test_the_chat_cookie_is_http_only_strict_and_secure_over_https(
+    app_settings: Settings, tmp_path: Path
+) -> None:
+    settings = app_settings.model_copy(
+        update={"uploads_dir": tmp_path, "public_base_url": "https://suban.example.org"}
+    )
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        assert "set-cookie" not in client.get("/chat").headers  # see bot/webchat/identity.py
+        cookie = client.get("/chat/api/updates").headers["set-cookie"].lower()
+    assert cookie.startswith(f"{COOKIE}=")
+    for attribute in ("httponly", "samesite=strict", "secure", "path=/chat", "max-age="):
+        assert attribute in cookie
 
 
 def test_the_page_has_photo_upload_and_polling(client: TestClient) -> None:
@@ -136,7 +168,7 @@ def test_a_message_is_recorded_with_what_the_nlu_understood(
     client: TestClient, rasa: RasaDouble
 ) -> None:
     rasa.nlu_of = lambda text: {"intent": {"name": "noise", "confidence": 0.96}, "entities": []}
-    response = client.post("/chat/api/messages", json={"session_id": SESSION, "text": "工地打桩"})
+    response = client.post("/chat/api/messages", json={"text": "工地打桩"})
     assert response.status_code == 200
     with client.app.state.session_factory() as session:  # type: ignore[attr-defined]
         messages = session.scalars(select(Message).order_by(Message.id)).all()
@@ -174,16 +206,18 @@ def limited(app_settings: Settings, tmp_path: Path, rasa: RasaDouble) -> Iterato
     client.__exit__(None, None, None)
 
 
-def say(client: TestClient, text: str, session_id: str = SESSION) -> Response:
-    return client.post("/chat/api/messages", json={"session_id": session_id, "text": text})
+def say(client: TestClient, text: str) -> Response:
+    return client.post("/chat/api/messages", json={"text": text})
 
 
-def send_photo(client: TestClient, session_id: str = SESSION) -> Response:
-    return client.post(
-        "/chat/api/photos",
-        data={"session_id": session_id},
-        files={"photo": ("scene.png", PNG, "image/png")},
-    )
+def send_photo(client: TestClient) -> Response:
+    return client.post("/chat/api/photos", files={"photo": ("scene.png", PNG, "image/png")})
+
+
+def new_citizen(client: TestClient) -> TestClient:
+    """The same browser, cookie cleared: the server issues another chat on the next call."""
+    client.cookies.clear()
+    return client
 
 
 def test_over_the_limit_the_last_message_is_held_and_answered_through_polling(
@@ -205,7 +239,7 @@ def test_over_the_limit_the_last_message_is_held_and_answered_through_polling(
     )
     assert released == 1
     assert rasa.texts == ["一", "三"]
-    updates = limited.get("/chat/api/updates", params={"session_id": SESSION}).json()
+    updates = limited.get("/chat/api/updates").json()
     assert [m["text"] for m in updates["messages"]] == ["收到：三"]
 
 
@@ -231,15 +265,15 @@ def test_the_photo_quota_of_a_chat_counts_photos_and_bytes(
         over = send_photo(client)
         assert over.status_code == 429
         assert "已上传 2 张照片" in over.json()["detail"]
-        assert send_photo(client, session_id="another-session").status_code == 200
+        assert send_photo(new_citizen(client)).status_code == 200
     finally:
         client.__exit__(None, None, None)
     client = limited_client(
         app_settings, tmp_path / "b", rasa, photo_rate_limit="100/second", photo_quota_bytes=100
     )
     try:
-        assert send_photo(client, session_id="third-session").status_code == 200  # 72 bytes
-        over = send_photo(client, session_id="third-session")
+        assert send_photo(client).status_code == 200  # PNG is under 100 bytes
+        over = send_photo(client)
         assert over.status_code == 429
         assert "MB 上限" in over.json()["detail"]
         assert len(list((tmp_path / "b" / "uploads").iterdir())) == 1
@@ -254,9 +288,9 @@ def test_an_address_over_its_limit_gets_holds_then_a_429(
         app_settings, tmp_path, rasa, address_rate_limit="1/minute", held_per_address_max=1
     )
     try:
-        first = say(client, "你好", session_id="session-a1")
-        held = say(client, "你好", session_id="session-b1")
-        refused = say(client, "你好", session_id="session-c1")
+        first = say(client, "你好")
+        held = say(new_citizen(client), "你好")
+        refused = say(new_citizen(client), "你好")
     finally:
         client.__exit__(None, None, None)
     assert first.json()["replies"][0]["text"] == "收到：你好"
@@ -270,7 +304,7 @@ def test_an_address_over_its_limit_gets_holds_then_a_429(
 def test_a_blank_message_gets_a_prompt_and_never_reaches_rasa(
     client: TestClient, rasa: RasaDouble, text: str
 ) -> None:
-    response = client.post("/chat/api/messages", json={"session_id": SESSION, "text": text})
+    response = client.post("/chat/api/messages", json={"text": text})
     assert response.status_code == 200, response.text
     assert [reply["text"] for reply in response.json()["replies"]] == [bot_text("blank_message")]
     assert "请描述您要反映的问题" in bot_text("blank_message")
@@ -301,7 +335,6 @@ def test_a_polyglot_is_stored_without_its_payload_and_served_as_an_inert_image(
     polyglot = image_bytes(image_format, **extra) + HTML
     response = client.post(
         "/chat/api/photos",
-        data={"session_id": SESSION},
         files={"photo": ("x.html", polyglot, "text/html")},
     )
     assert response.status_code == 200, response.text
@@ -321,7 +354,6 @@ def test_a_photos_exif_position_is_not_kept(client: TestClient) -> None:
     exif[0x010E] = "GPS 22.54,113.95"  # ImageDescription: stands for any metadata
     response = client.post(
         "/chat/api/photos",
-        data={"session_id": SESSION},
         files={"photo": ("x.jpg", image_bytes("JPEG", exif=exif.tobytes()), "image/jpeg")},
     )
     assert response.status_code == 200, response.text

@@ -1,0 +1,1 @@
+"""Input channels Rasa serves for the platform."""
