@@ -1,7 +1,9 @@
 """One web chat cannot learn anything about another chat's ticket by quoting its number."""
 
 import re
+from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from tests.e2e.conftest import Platform, say
@@ -15,10 +17,21 @@ def texts(replies: list[dict]) -> str:
     return "\n".join(reply["text"] or "" for reply in replies)
 
 
+@pytest.fixture
+def citizens(platform: Platform) -> Iterator[tuple[httpx.Client, ...]]:
+    """Three browsers, each with the chat cookie the platform issues it."""
+    clients = tuple(httpx.Client(base_url=platform.url, timeout=60) for _ in range(3))
+    try:
+        yield clients
+    finally:
+        for client in clients:
+            client.close()
+
+
 def test_asking_about_another_sessions_ticket_is_answered_as_not_found(
-    platform: Platform, web_session: str
+    platform: Platform, citizens: tuple[httpx.Client, ...]
 ) -> None:
-    owner, stranger = f"{web_session}b", f"{web_session}a"
+    owner, stranger, third = citizens
     replies = say(platform, owner, "粤海街道科技园这边有个工地每天晚上十一点还在打桩")
     [confirm] = [b for r in replies for b in r["buttons"] if b["title"] == "确认提交"]
     filed = say(platform, owner, confirm["payload"])
@@ -30,7 +43,7 @@ def test_asking_about_another_sessions_ticket_is_answered_as_not_found(
     asked = texts(say(platform, stranger, f"我想查一下工单 {ticket_no} 的进度"))
     day, number = ticket_no.split("-")
     missing_no = f"{day}-{(int(number) + 500):06d}"
-    missing = texts(say(platform, f"{web_session}c", f"我想查一下工单 {missing_no} 的进度"))
+    missing = texts(say(platform, third, f"我想查一下工单 {missing_no} 的进度"))
     assert f"没有找到工单 {ticket_no}" in asked
     assert asked == missing.replace(missing_no, ticket_no)
     for leaked in ("噪音", "粤海", "科技园", "派发", "办事处"):
