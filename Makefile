@@ -56,7 +56,8 @@ rasa-check: train secrets  ## Rasa's own checks: data validation and the test st
 
 test: lint rasa-check  ## everything CI runs; ends with pytest's summary
 	.venv-rasa/bin/python -m pytest tests/actions -p no:cacheprovider --confcutdir=tests/actions -q
-	.venv-rasa/bin/python -m pytest tests/nlu/components tests/nlu/channels -p no:cacheprovider \
+	.venv-rasa/bin/python -m pytest tests/nlu/components tests/nlu/channels tests/nlu/serving \
+		-p no:cacheprovider \
 		--confcutdir=tests/nlu -q
 	$(VENV)/pytest
 

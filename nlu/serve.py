@@ -1,4 +1,5 @@
-"""`python -m nlu.serve <rasa run options>`: `rasa run` with `--auth-token` from RASA_TOKEN.
+"""`python -m nlu.serve <rasa run options>`: `rasa run` with `--auth-token` from RASA_TOKEN,
+loading the model the fast way (nlu/fast_load.py).
 
 Passed on the command line the token would show in every process listing (`ps`, /proc/*/cmdline
 is readable by all users); read from the environment here, it stays in this process.
@@ -9,6 +10,8 @@ import sys
 
 from rasa.__main__ import main
 
+from nlu import fast_load
+
 
 def run() -> None:
     """Start `rasa run` with the given options and the token from the environment."""
@@ -16,6 +19,7 @@ def run() -> None:
     if not token:
         sys.exit("RASA_TOKEN is not set: `make run` generates it into var/secrets.env")
     sys.argv = ["rasa", "run", *sys.argv[1:], "--auth-token", token]
+    fast_load.install()
     main()
 
 

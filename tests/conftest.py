@@ -25,9 +25,9 @@ from backend.settings import Settings
 from storage.db import create_db_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
-# tests/actions and tests/nlu/{components,channels} need rasa-sdk / rasa, which live in the Rasa
-# runtime: `make test` runs them there (.venv-rasa/bin/python -m pytest tests/actions ...).
-RASA_RUNTIME_TESTS = ["actions", "nlu/components", "nlu/channels"]
+# tests/actions and tests/nlu/{components,channels,serving} need rasa-sdk / rasa, which live in
+# the Rasa runtime: `make test` runs them there (.venv-rasa/bin/python -m pytest tests/actions ...).
+RASA_RUNTIME_TESTS = ["actions", "nlu/components", "nlu/channels", "nlu/serving"]
 collect_ignore = [] if importlib.util.find_spec("rasa_sdk") else RASA_RUNTIME_TESTS
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
