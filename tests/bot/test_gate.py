@@ -1,10 +1,10 @@
 """The rate-limited way into the bot: over the limit the newest message is held, then handled."""
 
-import asyncio
 from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
+from time_machine import TimeMachineFixture
 
 from bot.delivery.store import chat_updates
 from bot.gate import InboundGate, Outcome, polled_release
@@ -38,13 +38,18 @@ def held_rows(session_factory: sessionmaker[Session]) -> list[tuple[str, str]]:
 
 
 async def one_answered_one_held(
-    session_factory: sessionmaker[Session], rasa: RasaDouble, *, channel: str, chat_id: str
+    session_factory: sessionmaker[Session],
+    rasa: RasaDouble,
+    clock: TimeMachineFixture,
+    *,
+    channel: str,
+    chat_id: str,
 ) -> InboundGate:
     """A gate of 1 message a second that answered "一" and holds "二", and the window over."""
     entrance = gate(session_factory, chat="1/second")
     for text in ("一", "二"):
         await entrance.converse(rasa=rasa.client(), channel=channel, chat_id=chat_id, text=text)
-    await asyncio.sleep(WAIT_FOR_WINDOW)
+    clock.shift(WAIT_FOR_WINDOW)
     return entrance
 
 
@@ -59,7 +64,9 @@ class Released:
 
 
 async def test_over_the_limit_the_newest_message_is_held_and_the_citizen_told_once(
-    session_factory: sessionmaker[Session], rasa: RasaDouble
+    session_factory: sessionmaker[Session],
+    frozen_clock: TimeMachineFixture,
+    rasa: RasaDouble,
 ) -> None:
     entrance = gate(session_factory)
     client = rasa.client()
@@ -77,7 +84,9 @@ async def test_over_the_limit_the_newest_message_is_held_and_the_citizen_told_on
 
 
 async def test_a_held_message_is_released_once_when_the_window_allows(
-    session_factory: sessionmaker[Session], rasa: RasaDouble
+    session_factory: sessionmaker[Session],
+    frozen_clock: TimeMachineFixture,
+    rasa: RasaDouble,
 ) -> None:
     entrance = gate(session_factory, chat="1/second")
     client = rasa.client()
@@ -85,7 +94,7 @@ async def test_a_held_message_is_released_once_when_the_window_allows(
     await entrance.converse(rasa=client, channel="web", chat_id="s1", text="二", metadata={"k": 1})
     released = Released()
     assert await entrance.release_due(releasers={"web": released}) == 0  # not yet due
-    await asyncio.sleep(WAIT_FOR_WINDOW)
+    frozen_clock.shift(WAIT_FOR_WINDOW)
     assert await entrance.release_due(releasers={"web": released}) == 1
     assert [(h.chat_id, h.text, h.meta) for h in released.held] == [("s1", "二", {"k": 1})]
     assert await entrance.release_due(releasers={"web": released}) == 0
@@ -93,7 +102,9 @@ async def test_a_held_message_is_released_once_when_the_window_allows(
 
 
 async def test_a_held_message_survives_a_restart(
-    session_factory: sessionmaker[Session], rasa: RasaDouble
+    session_factory: sessionmaker[Session],
+    frozen_clock: TimeMachineFixture,
+    rasa: RasaDouble,
 ) -> None:
     before = gate(session_factory, chat="1/minute")
     client = rasa.client()
@@ -110,9 +121,13 @@ async def test_a_held_message_survives_a_restart(
 
 
 async def test_a_message_after_the_limit_lifts_comes_after_the_held_one(
-    session_factory: sessionmaker[Session], rasa: RasaDouble
+    session_factory: sessionmaker[Session],
+    frozen_clock: TimeMachineFixture,
+    rasa: RasaDouble,
 ) -> None:
-    entrance = await one_answered_one_held(session_factory, rasa, channel="web", chat_id="s1")
+    entrance = await one_answered_one_held(
+        session_factory, rasa, frozen_clock, channel="web", chat_id="s1"
+    )
     client = rasa.client()
     answer = await entrance.converse(rasa=client, channel="web", chat_id="s1", text="三")
     assert answer.outcome is Outcome.answered
@@ -122,7 +137,9 @@ async def test_a_message_after_the_limit_lifts_comes_after_the_held_one(
 
 
 async def test_a_busy_address_holds_a_bounded_number_of_chats_then_refuses(
-    session_factory: sessionmaker[Session], rasa: RasaDouble
+    session_factory: sessionmaker[Session],
+    frozen_clock: TimeMachineFixture,
+    rasa: RasaDouble,
 ) -> None:
     entrance = gate(session_factory, chat="100/second", address="2/second", held_per_address_max=2)
     client = rasa.client()
@@ -141,9 +158,13 @@ async def test_a_busy_address_holds_a_bounded_number_of_chats_then_refuses(
 
 
 async def test_the_web_chat_release_leaves_the_replies_for_the_page_to_poll(
-    session_factory: sessionmaker[Session], rasa: RasaDouble
+    session_factory: sessionmaker[Session],
+    frozen_clock: TimeMachineFixture,
+    rasa: RasaDouble,
 ) -> None:
-    entrance = await one_answered_one_held(session_factory, rasa, channel="web", chat_id="s1")
+    entrance = await one_answered_one_held(
+        session_factory, rasa, frozen_clock, channel="web", chat_id="s1"
+    )
     client = rasa.client()
     release = polled_release(rasa=client, session_factory=session_factory)
     assert await entrance.release_due(releasers={"web": release}) == 1
@@ -154,8 +175,12 @@ async def test_the_web_chat_release_leaves_the_replies_for_the_page_to_poll(
 
 
 async def test_a_channel_that_is_not_running_keeps_its_held_messages(
-    session_factory: sessionmaker[Session], rasa: RasaDouble
+    session_factory: sessionmaker[Session],
+    frozen_clock: TimeMachineFixture,
+    rasa: RasaDouble,
 ) -> None:
-    entrance = await one_answered_one_held(session_factory, rasa, channel="telegram", chat_id="7")
+    entrance = await one_answered_one_held(
+        session_factory, rasa, frozen_clock, channel="telegram", chat_id="7"
+    )
     assert await entrance.release_due(releasers={"web": Released()}) == 0
     assert held_rows(session_factory) == [("7", "二")]

@@ -1,10 +1,10 @@
 """The bot's handlers against an in-memory Bot API: the exact calls it makes for each input."""
 
-import asyncio
 import json
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from time_machine import TimeMachineFixture
 
 from backend.citizens.service import get_or_create_identity
 from bot.telegram.channel import TelegramChannel, assemble_telegram
@@ -330,7 +330,10 @@ async def test_a_tap_whose_query_is_too_old_to_answer_still_counts(
 
 
 async def test_over_the_rate_limit_the_chat_is_told_once_and_its_last_message_handled_later(
-    bot_api: FakeBotApi, rasa: RasaDouble, session_factory: sessionmaker[Session]
+    bot_api: FakeBotApi,
+    rasa: RasaDouble,
+    session_factory: sessionmaker[Session],
+    frozen_clock: TimeMachineFixture,
 ) -> None:
     channel = assemble_telegram(
         settings=telegram_settings(chat_rate_limit="1/second"),
@@ -351,7 +354,7 @@ async def test_over_the_rate_limit_the_chat_is_told_once_and_its_last_message_ha
         assert len(sent) == 2 and "已经记下" in sent[1]  # the second held message: no reply
 
         bot_api.calls.clear()
-        await asyncio.sleep(1.1)
+        frozen_clock.shift(1.1)
         gate = channel.handlers.gate
         released = await gate.release_due(releasers={"telegram": channel.release_held})
         assert released == 1

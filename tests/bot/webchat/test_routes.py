@@ -3,7 +3,6 @@ the real app."""
 
 import io
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from PIL import Image
 from sqlalchemy import select
+from time_machine import TimeMachineFixture
 
 from backend.rasa.replies import BotReply, Button
 from backend.settings import Settings
@@ -221,7 +221,7 @@ def new_citizen(client: TestClient) -> TestClient:
 
 
 def test_over_the_limit_the_last_message_is_held_and_answered_through_polling(
-    limited: TestClient, rasa: RasaDouble
+    limited: TestClient, rasa: RasaDouble, frozen_clock: TimeMachineFixture
 ) -> None:
     assert say(limited, "一").json()["replies"][0]["text"] == "收到：一"
     held = say(limited, "二")
@@ -231,7 +231,7 @@ def test_over_the_limit_the_last_message_is_held_and_answered_through_polling(
     assert "最新的这条消息" in newest.json()["replies"][0]["text"]
     assert rasa.texts == ["一"]
 
-    time.sleep(1.1)
+    frozen_clock.shift(1.1)
     app = limited.app
     release = polled_release(rasa=app.state.rasa, session_factory=app.state.session_factory)
     released = limited.portal.call(  # type: ignore[union-attr]
@@ -244,7 +244,7 @@ def test_over_the_limit_the_last_message_is_held_and_answered_through_polling(
 
 
 def test_photos_too_fast_are_refused_with_retry_after_and_not_stored(
-    limited: TestClient, tmp_path: Path
+    limited: TestClient, tmp_path: Path, frozen_clock: TimeMachineFixture
 ) -> None:
     assert send_photo(limited).status_code == 200
     refused = send_photo(limited)
