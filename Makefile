@@ -16,7 +16,7 @@ export RASA_PORT ?= 5005
 export ACTION_SERVER_PORT ?= 5055
 export PLATFORM_PORT ?= 8000
 export ACTION_SERVER_URL ?= http://127.0.0.1:$(ACTION_SERVER_PORT)
-# Rasa's conversations (nlu/endpoints.yml): a SQLite file under var/, which `make train` creates
+# Rasa's conversations (nlu/endpoints.yml): a SQLite file under var/ (made by `make setup`)
 export RASA_TRACKER_DB ?= var/rasa-trackers.db
 # Rasa (TensorFlow) is chatty; keep its logs to what matters.
 export TF_CPP_MIN_LOG_LEVEL ?= 2
