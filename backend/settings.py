@@ -11,6 +11,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # Secrets `make run` generates on first start (`python -m suban secrets`); `.env` and the
 # environment win over it (the generator leaves out what they set).
 SECRETS_FILE = Path("var") / "secrets.env"
+# The SECRET_KEY older .env.example files shipped: refused here, treated as unset by the generator.
+OLD_SECRET_KEY_PLACEHOLDER = "change-me-in-production"
 
 
 class Settings(BaseSettings):
@@ -92,7 +94,7 @@ class Settings(BaseSettings):
     @field_validator("secret_key")
     @classmethod
     def _not_the_old_placeholder(cls, value: SecretStr) -> SecretStr:
-        if value.get_secret_value() == "change-me-in-production":
+        if value.get_secret_value() == OLD_SECRET_KEY_PLACEHOLDER:
             message = "SECRET_KEY is the old placeholder: drop it from .env (make run makes one)"
             raise ValueError(message)
         return value

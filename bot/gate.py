@@ -151,7 +151,9 @@ class InboundGate:
             try:
                 await release(held)
             except Exception:
-                log.exception("releasing the held message of %s:%s failed", *_chat(held))
+                log.exception(
+                    "releasing the held message of %s:%s failed", held.channel, held.chat_id
+                )
                 continue
             released += 1
         return released
@@ -249,7 +251,3 @@ def _take_chat_held(session: Session, channel: str, chat: str) -> Held | None:
     if held is None or not claim(session=session, held=held):
         return None
     return held
-
-
-def _chat(held: Held) -> tuple[str, str]:
-    return held.channel, held.chat_id

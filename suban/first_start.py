@@ -13,6 +13,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from backend.settings import OLD_SECRET_KEY_PLACEHOLDER
+
 # The links between the processes: platform <-> bot/action server, platform -> Rasa's HTTP API
 # and channel, Rasa -> action server, and the web chat's signed cookies.
 ALWAYS = ("SERVICE_API_TOKEN", "RASA_TOKEN", "ACTION_SERVER_TOKEN", "SECRET_KEY")
@@ -21,7 +23,7 @@ WEBHOOK_SECRET = "TELEGRAM_WEBHOOK_SECRET"
 WEBHOOK_URL = "TELEGRAM_WEBHOOK_URL"
 TOKEN_BYTES = 32
 # Placeholders older .env.example files shipped: as good as unset.
-PLACEHOLDERS = frozenset({"change-me-in-production"})
+PLACEHOLDERS = frozenset({OLD_SECRET_KEY_PLACEHOLDER})
 
 
 def _read(path: Path) -> dict[str, str]:

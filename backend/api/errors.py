@@ -3,7 +3,7 @@
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from backend.api.open311_errors import install_open311_error_handlers
+from backend.api.open311_errors import install_open311_error_handlers, is_open311, open311_error
 from backend.api.validation import printable
 from backend.errors import (
     Conflict,
@@ -38,8 +38,8 @@ async def domain_error_handler(request: Request, error: Exception) -> JSONRespon
     assert isinstance(error, DomainError)
     status = status_for(error)
     message = printable(error.message)  # it may quote a request's text
-    if request.url.path.startswith("/open311/"):
-        return JSONResponse([{"code": status, "description": message}], status_code=status)
+    if is_open311(request):
+        return open311_error(status, message)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse({"detail": message, **error.details}, status_code=status, headers=headers)
 

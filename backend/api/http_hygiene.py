@@ -14,8 +14,9 @@ from fastapi import HTTPException
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.api.open311_errors import OPEN311_PREFIX
+
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
-OPEN311_PREFIX = "/open311/"
 BAD_URL = "the URL contains control characters"
 
 # Swagger UI and ReDoc (FastAPI's /docs and /redoc) load their code from a CDN and start it
