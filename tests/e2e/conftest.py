@@ -1,18 +1,14 @@
 """Fixtures that run the real Suban stack: Rasa server, action server and the platform."""
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
-import uvicorn
 
 from backend.settings import Settings
-from suban.app import create_app
 from tests.e2e.fake_bot_api import FakeBotApi, serving_fake_bot_api
-from tests.e2e.stack import RasaStack, free_port, running_rasa_stack
+from tests.e2e.stack import RasaStack, free_port, running_rasa_stack, serving_platform
 
 ADMIN_TOKEN = "e2e-admin-token"
 
@@ -60,21 +56,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
             outbox_interval_seconds=0.5,
             _env_file=None,
         )
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the platform did not start")
-            time.sleep(0.1)
-        try:
+        with serving_platform(settings):
             yield Platform(url=url, settings=settings, rasa=stack, bot_api=bot_api.api)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import os
 import secrets
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import uvicorn
+
+from backend.settings import Settings
+from suban.app import create_app
 
 REPO = Path(__file__).resolve().parents[2]
 RASA_PYTHON = REPO / ".venv-rasa" / "bin" / "python"
@@ -120,3 +125,26 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@contextmanager
+def serving_platform(settings: Settings) -> Iterator[str]:
+    """Serve the platform app built from `settings` with uvicorn in a thread on
+    `settings.platform_port`, until the block ends; yields its URL."""
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=settings.platform_port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the platform did not start")
+        time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{settings.platform_port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
