@@ -7,6 +7,7 @@ RASA := .venv-rasa/bin/rasa
 RASA_ARGS := --config config.yml --domain nlu/domain --data nlu/data
 NLU_REPORT ?= var/reports/nlu
 NLU_FOLDS ?= 5
+DIALOGUE_REPORT ?= var/reports/dialogue
 # Secrets generated on first start (python -m suban secrets); .env and the environment win.
 SECRETS := var/secrets.env
 # Runs a command with .env and the secrets loaded, as honcho gives them to the Procfile's processes.
@@ -25,10 +26,10 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 # full cache evicts it, so an unchanged model would be retrained on every start.
 export RASA_MAX_CACHE_SIZE ?= 5000
 
-.PHONY: help setup secrets train run test lint rasa-check eval-nlu bench clean
+.PHONY: help setup secrets train run test lint rasa-check eval-nlu eval-dialogue bench clean
 
 help:  ## list the commands
-	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 setup:  ## create .venv and .venv-rasa when missing or outdated
 	@scripts/setup.sh
@@ -65,6 +66,9 @@ eval-nlu: setup  ## NLU report (held-out, 5-fold CV, baseline, place accuracy) u
 	.venv-rasa/bin/python scripts/eval_nlu.py --out $(NLU_REPORT) --folds $(NLU_FOLDS)
 	$(VENV)/python scripts/eval_understand.py --out $(NLU_REPORT)
 	.venv-rasa/bin/python scripts/nlu_report.py --out $(NLU_REPORT)
+
+eval-dialogue: train  ## scripted citizens through the web chat on the real stack; var/reports/dialogue
+	$(VENV)/python -m scripts.eval_dialogue --out $(DIALOGUE_REPORT)
 
 bench: setup secrets  ## speed and memory benchmarks, reports under var/reports/bench
 	$(WITH_SECRETS) $(VENV)/python scripts/bench.py
