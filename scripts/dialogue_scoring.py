@@ -120,7 +120,7 @@ def ticket_differences(expected: ExpectedTicket, ticket: dict[str, Any]) -> list
 
 def chinese_replies(exchanges: Iterable[Exchange], *, allowed: Iterable[str]) -> list[Difference]:
     """Replies (texts and button titles) with Chinese in them, once the names that stay
-    Chinese in an English reply (canonical districts and streets) are taken out."""
+    Chinese in an English reply (canonical districts, streets, departments) are taken out."""
     names = sorted(set(allowed), key=len, reverse=True)
     for number, exchange in enumerate(exchanges, start=1):
         for reply in exchange.replies:
@@ -165,7 +165,10 @@ def compare(
         want = "a handoff to a person" if conversation.handoff else "no handoff"
         found.append(Difference("handoff", f"expected {want}, got the opposite"))
     if conversation.language == "en":
-        found.extend(chinese_replies(observed.exchanges, allowed=allowed_chinese))
+        # a department's name is a proper name: it may stay Chinese, like a district's
+        departments = [t["department"] for t in tickets if t.get("department")]
+        allowed = [*allowed_chinese, *departments]
+        found.extend(chinese_replies(observed.exchanges, allowed=allowed))
     return found
 
 

@@ -148,6 +148,10 @@ def test_english_conversations_need_replies_without_chinese_except_place_names()
     assert kinds(conv, observed(ticket(), replies=[english])) == ["language"]
     mixed = [english, chinese_button]
     assert kinds(conv, observed(ticket(), replies=mixed), allowed_chinese=allowed) == ["language"]
+    filed = reply("Filed. Department: 南山区粤海街道办事处", "Status")
+    department = ticket(department="南山区粤海街道办事处")
+    assert kinds(conv, observed(department, replies=[filed])) == []
+    assert kinds(conv, observed(ticket(), replies=[filed])) == ["language"]
     # Chinese replies are fine in a Chinese conversation
     assert kinds(conversation(), observed(ticket(), replies=[chinese_button])) == []
 
