@@ -8,7 +8,7 @@ naming the holder), and an idle claim given back by the expiry job cannot undo a
 from datetime import datetime, timedelta
 
 from sqlalchemy import Update, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from backend.auth.actor import Actor
 from backend.citizens.service import get_or_create_identity
@@ -297,3 +297,9 @@ def expire_claims(
         state_event(session, conversation, expired_holder=holder)
         moved.append(conversation)
     return moved
+
+
+def run_claim_expiry(*, session_factory: sessionmaker[Session], timeout: timedelta) -> int:
+    """The expiry job's round: idle claims back to waiting, in one transaction; how many."""
+    with session_factory.begin() as session:
+        return len(expire_claims(session=session, timeout=timeout))
