@@ -122,6 +122,7 @@ def build_background_jobs(
     jobs.add_job(
         job_id=RETENTION_JOB_ID, seconds=settings.retention_interval_seconds, work=retention
     )
+
     async def claim_expiry() -> None:
         await asyncio.to_thread(
             run_claim_expiry,
