@@ -115,6 +115,8 @@ def request_human(
             queue_told_at=None,
         ),
     )
+    if started:
+        state_event(session, conversation, EventKind.waiting, reason=reason.value)
     add_message(
         session,
         conversation,
@@ -123,8 +125,6 @@ def request_human(
         nlu={"handoff_reason": reason.value, "detail": detail},
         now=now,
     )
-    if started:
-        state_event(session, conversation, EventKind.waiting, reason=reason.value)
     return conversation
 
 
