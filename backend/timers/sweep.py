@@ -20,6 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from backend.auth.actor import Actor
 from backend.tickets.events import record_event
 from backend.timers.clock import format_local
+from backend.timers.department_alerts import alert_departments
 from backend.timers.notices import escalation_notice
 from storage.db import is_postgresql
 from storage.models import (
@@ -204,7 +205,10 @@ def _remind(
         f"催办：{DEADLINE_NAMES[deadline]}将于 {format_local(due_at)} 到期，请{handler}抓紧办理。"
     )
     data = {"deadline": deadline.value, "due_at": due_at.isoformat(), "department": handler}
-    _add_event(session, ticket=ticket, action="remind", note=note, public=False, now=now, data=data)
+    event = _add_event(
+        session, ticket=ticket, action="remind", note=note, public=False, now=now, data=data
+    )
+    alert_departments(session=session, ticket=ticket, event=event, departments=[department])
     ticket.reminder_sent_at = now
     return FiredAlert(ticket.ticket_no, deadline, AlertKind.reminder, due_at, handler)
 
@@ -242,6 +246,9 @@ def _escalate(
     ticket.escalated_at = now
     ticket.supervision = True
     escalation_notice(session=session, ticket=ticket, event=event)
+    alert_departments(
+        session=session, ticket=ticket, event=event, departments=[supervisor, ticket.department]
+    )
     return FiredAlert(ticket.ticket_no, deadline, AlertKind.escalation, due_at, to)
 
 
