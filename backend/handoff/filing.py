@@ -13,7 +13,7 @@ from backend.auth.actor import Actor
 from backend.catalogue.service import get_active_category
 from backend.errors import Conflict, InvalidRequest
 from backend.handoff.notices import send_to_citizen
-from backend.handoff.service import chat_conversation, ensure_operator, holder_name, touch
+from backend.handoff.service import ensure_operator, held_conversation, holder_name
 from backend.handoff.texts import handoff_text
 from backend.tickets.deadlines import deadlines_for
 from backend.tickets.dispatching import dispatch_by_rule
@@ -64,10 +64,10 @@ def file_for_citizen(
     now: datetime | None = None,
 ) -> Ticket:
     """The holder files a ticket for the chat's citizen, who follows it (and is told)."""
-    ensure_operator(actor)
     now = now or utcnow()
-    conversation = chat_conversation(session=session, channel=channel, chat_id=chat_id)
-    touch(session=session, conversation=conversation, actor=actor, now=now)
+    conversation = held_conversation(
+        session=session, channel=channel, chat_id=chat_id, actor=actor, now=now
+    )
     draft = replace(draft, channel=Channel(channel), chat_id=chat_id, source=TicketSource.chat)
     ticket = create_ticket(session=session, draft=draft, actor=actor, now=now).ticket
     conversation.ticket_id = ticket.id

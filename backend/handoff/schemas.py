@@ -93,7 +93,7 @@ class ReleaseIn(BaseModel):
     note: Text | None = Field(default=None, max_length=2000)
 
 
-class MessageOut(BaseModel):
+class QueuedMessageOut(BaseModel):
     """A message queued for the citizen."""
 
     id: int
@@ -104,7 +104,7 @@ class MessageOut(BaseModel):
     outbox_event_id: int | None
 
     @classmethod
-    def of(cls, message: Message) -> "MessageOut":
+    def of(cls, message: Message) -> "QueuedMessageOut":
         return cls.model_validate(message, from_attributes=True)
 
 

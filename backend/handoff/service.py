@@ -198,6 +198,16 @@ def touch(*, session: Session, conversation: Conversation, actor: Actor, now: da
         raise NotHolder(conversation.holder if conversation.state == "held" else None)
 
 
+def held_conversation(
+    *, session: Session, channel: str, chat_id: str, actor: Actor, now: datetime
+) -> Conversation:
+    """The chat's conversation when `actor` holds it, the claim kept alive; NotHolder else."""
+    ensure_operator(actor)
+    conversation = chat_conversation(session=session, channel=channel, chat_id=chat_id)
+    touch(session=session, conversation=conversation, actor=actor, now=now)
+    return conversation
+
+
 def release(
     *,
     session: Session,

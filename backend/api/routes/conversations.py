@@ -15,8 +15,8 @@ from backend.handoff.queries import chat_summary, list_conversations, parse_stat
 from backend.handoff.relay import send_operator_message
 from backend.handoff.schemas import (
     ConversationSummaryOut,
-    MessageOut,
     OperatorMessageIn,
+    QueuedMessageOut,
     ReleaseIn,
     TicketCorrectionIn,
     TicketForCitizenIn,
@@ -99,16 +99,16 @@ def post_claim(
     )
 
 
-@router.post("/{channel}/{chat_id}/messages", response_model=MessageOut, status_code=202)
+@router.post("/{channel}/{chat_id}/messages", response_model=QueuedMessageOut, status_code=202)
 def post_message(
     channel: Channel, chat_id: str, body: OperatorMessageIn, session: SessionDep, actor: StaffDep
-) -> MessageOut:
+) -> QueuedMessageOut:
     """Send a message to the citizen on their channel (queued in the outbox: 202); only the
     holder may (403 otherwise). Its delivery shows in the transcript."""
     message = send_operator_message(
         session=session, channel=channel, chat_id=chat_id, actor=actor, text=body.text
     )
-    return MessageOut.of(message)
+    return QueuedMessageOut.of(message)
 
 
 @router.post("/{channel}/{chat_id}/release", response_model=ConversationSummaryOut)
