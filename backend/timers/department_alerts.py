@@ -17,15 +17,21 @@ from storage.models import (
 ALERT_KIND = "department_alert"
 
 
-def alert_text(*, ticket: Ticket, note: str) -> str:
+def alert_text(*, ticket: Ticket, note: str, console_url: str = "") -> str:
     """What the department's chat reads: the alert, the ticket, where to open it."""
     due = format_local(ticket.resolve_due) if ticket.resolve_due else "—"
     number = ticket.ticket_no
-    return f"{note}\n工单 {number}（办结时限 {due}）\n工作台：/console/tickets/{number}"
+    link = f"{console_url.rstrip('/')}/tickets/{number}" if console_url else ""
+    return f"{note}\n工单 {number}（办结时限 {due}）" + (f"\n工作台：{link}" if link else "")
 
 
 def alert_departments(
-    *, session: Session, ticket: Ticket, event: TicketEvent, departments: list[Department | None]
+    *,
+    session: Session,
+    ticket: Ticket,
+    event: TicketEvent,
+    departments: list[Department | None],
+    console_url: str = "",
 ) -> list[OutboxEvent]:
     """One outbox row per department (once each) that named a Telegram chat."""
     rows: list[OutboxEvent] = []
@@ -38,7 +44,7 @@ def alert_departments(
             ticket_id=ticket.id,
             kind=ALERT_KIND,
             payload={
-                "text": alert_text(ticket=ticket, note=event.note or ""),
+                "text": alert_text(ticket=ticket, note=event.note or "", console_url=console_url),
                 "channel": Channel.telegram.value,
                 "chat_id": department.telegram_chat_id,
                 "ticket_no": ticket.ticket_no,

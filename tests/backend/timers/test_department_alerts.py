@@ -35,11 +35,17 @@ def test_a_reminder_goes_to_the_departments_chat_once(
     _name_chats(session_factory, ticket_no)
     for _ in range(2):
         with session_factory.begin() as session:
-            sweep_due(session=session, now=T0 + timedelta(hours=23), reminder_window=WINDOW)
+            sweep_due(
+                session=session,
+                now=T0 + timedelta(hours=23),
+                reminder_window=WINDOW,
+                console_url="https://suban.example/console",
+            )
     with session_factory() as session:
         [alert] = _alerts(session)
         assert alert.payload["chat_id"] == "-1001" and alert.payload["channel"] == "telegram"
         assert "催办" in alert.payload["text"] and ticket_no in alert.payload["text"]
+        assert f"https://suban.example/console/tickets/{ticket_no}" in alert.payload["text"]
 
 
 def test_an_escalation_goes_to_the_supervisor_and_the_department(
