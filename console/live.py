@@ -3,7 +3,8 @@
 The stream says only *that* something changed (`inbox`, and `conv-<id>` for one conversation);
 the pages then GET their fragment, so what a user may see is decided in one place. A stream
 ends after STREAM_SECONDS (the browser's EventSource reconnects), and pages also refresh on a
-timer, since with several replicas each one hears only its own events.
+timer, since with several replicas each one hears only its own events. `python -m suban` stops
+within a few seconds although streams are open (uvicorn's graceful shutdown timeout).
 """
 
 import asyncio
@@ -13,7 +14,7 @@ from fastapi import Request
 
 from backend.handoff.events import broker
 
-STREAM_SECONDS = 300.0
+STREAM_SECONDS = 120.0
 KEEPALIVE_SECONDS = 15.0
 
 

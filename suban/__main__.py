@@ -13,6 +13,8 @@ from suban.admin_command import create_admin, read_password
 from suban.first_start import ensure_secrets
 from suban.log_masking import install_on_root, logging_config
 
+SHUTDOWN_GRACE_SECONDS = 5
+
 
 def serve() -> None:
     """Run the platform app."""
@@ -29,6 +31,8 @@ def serve() -> None:
         host=settings.platform_host,
         port=settings.platform_port,
         proxy_headers=True,
+        # open server-sent event streams (the console's live pages) would hold a stop for minutes
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
         log_config=logging_config(settings),  # access log lines carry URLs: secrets masked
     )
 
