@@ -1,15 +1,21 @@
-"""`python -m suban`: serve the platform; `python -m suban secrets`: make the missing secrets."""
+"""`python -m suban`: serve the platform; `secrets`: make the missing secrets;
+`admin create <username>`: a console admin."""
 
 import argparse
 import logging
 import sys
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
 from backend.settings import SECRETS_FILE, get_settings
+from console.live import stop_streams
+from suban.admin_command import create_admin, read_password
 from suban.first_start import ensure_secrets
 from suban.log_masking import install_on_root, logging_config
+
+SHUTDOWN_GRACE_SECONDS = 5
 
 
 def serve() -> None:
@@ -21,14 +27,25 @@ def serve() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # APScheduler logs every run of the two-second outbox job at INFO; failures stay visible.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    uvicorn.run(
+    config = uvicorn.Config(
         "suban.app:create_app",
         factory=True,
         host=settings.platform_host,
         port=settings.platform_port,
         proxy_headers=True,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
         log_config=logging_config(settings),  # access log lines carry URLs: secrets masked
     )
+    PlatformServer(config).run()
+
+
+class PlatformServer(uvicorn.Server):
+    """uvicorn's server, which also ends the console's live streams when told to stop (an open
+    server-sent event stream would otherwise hold the stop until its grace time runs out)."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        stop_streams()
+        super().handle_exit(sig, frame)
 
 
 def make_secrets(*, secrets_file: Path, env_file: Path) -> None:
@@ -47,9 +64,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     secrets.add_argument("--file", type=Path, default=SECRETS_FILE, help="where they are kept")
     secrets.add_argument("--env-file", type=Path, default=Path(".env"), help="the .env to honour")
+    admin = commands.add_parser("admin", help="console users")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    create = admin_commands.add_parser("create", help="create an admin who can log in")
+    create.add_argument("username")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin's first line"
+    )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "secrets":
         make_secrets(secrets_file=args.file, env_file=args.env_file)
+    elif args.command == "admin":
+        password = read_password(from_stdin=args.password_stdin, stdin=sys.stdin)
+        sys.exit(create_admin(settings=get_settings(), username=args.username, password=password))
     else:
         serve()
 

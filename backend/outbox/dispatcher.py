@@ -97,7 +97,10 @@ def claim_due(
     for event, attempt in taken:
         if attempt is None:
             continue  # another dispatcher took it between our read and our update
-        channel, chat_id = chats.get(event.channel_identity_id or 0, (None, None))
+        if event.channel_identity_id is not None:
+            channel, chat_id = chats.get(event.channel_identity_id, (None, None))
+        else:  # a staff chat (a department's alert chat) is named in the payload
+            channel, chat_id = _payload_chat(event.payload or {})
         messages.append(
             OutboxMessage(
                 id=event.id,
@@ -250,6 +253,13 @@ def _chats(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
         )
     )
     return {identity_id: (channel, chat_id) for identity_id, channel, chat_id in rows}
+
+
+def _payload_chat(payload: dict) -> tuple[str | None, str | None]:
+    channel, chat_id = payload.get("channel"), payload.get("chat_id")
+    if isinstance(channel, str) and isinstance(chat_id, str):
+        return channel, chat_id
+    return None, None
 
 
 def _mark_unreachable(session: Session, identity_id: int | None) -> None:
