@@ -4,6 +4,7 @@ from storage.models.base import Base, utcnow
 from storage.models.catalogue import ServiceCategory
 from storage.models.channels import ChatUpload, HeldMessage, OutboundMessage, TelegramUpdate
 from storage.models.citizens import ChannelIdentity, Citizen
+from storage.models.clusters import ClusterMember, ClusterRun, TicketCluster
 from storage.models.conversations import Conversation, Message
 from storage.models.deadlines import AlertKind, Deadline, DeadlineAlert
 from storage.models.departments import Department
@@ -16,6 +17,7 @@ from storage.models.enums import (
     OutboxStatus,
     RequestType,
     StaffRole,
+    SubscriberRole,
     TicketSource,
     TicketState,
 )
@@ -40,6 +42,8 @@ __all__ = [
     "ChannelIdentity",
     "ChatUpload",
     "Citizen",
+    "ClusterMember",
+    "ClusterRun",
     "ContactPreference",
     "Conversation",
     "Deadline",
@@ -59,8 +63,10 @@ __all__ = [
     "ServiceCategory",
     "StaffRole",
     "StaffUser",
+    "SubscriberRole",
     "TelegramUpdate",
     "Ticket",
+    "TicketCluster",
     "TicketCounter",
     "TicketEvent",
     "TicketMedia",
