@@ -1,5 +1,6 @@
 """The platform's periodic work on APScheduler: the deadline sweep, the outbox dispatcher, the
-release of messages held by the chat rate limits, and the retention of uploads and chat messages.
+release of messages held by the chat rate limits, the retention of uploads and chat messages,
+and the 类案 clustering job.
 
 Both jobs are stateless (deadlines and pending messages are database rows), so a restart loses
 nothing and several replicas may run them side by side: rows are claimed with
@@ -14,6 +15,7 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.clusters.detection import run_cluster_job
 from backend.outbox.delivery import Deliver
 from backend.outbox.dispatcher import dispatch_pending
 from backend.retention import run_retention
@@ -29,6 +31,7 @@ OUTBOX_JOB_ID = "outbox-dispatch"
 RATING_JOB_ID = "rating-followup"
 HELD_JOB_ID = "held-release"
 RETENTION_JOB_ID = "retention"
+CLUSTER_JOB_ID = "clusters"
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -88,8 +91,8 @@ def build_background_jobs(
     deliver: Deliver | None,
     release_held: Callable[[], Awaitable[object]] | None = None,
 ) -> BackgroundJobs:
-    """The sweep, rating follow-up and retention jobs always; the outbox job with a deliverer,
-    the release of held messages with the channels' `release_held`."""
+    """The sweep, rating follow-up, retention and clustering jobs always; the outbox job with a
+    deliverer, the release of held messages with the channels' `release_held`."""
     jobs = BackgroundJobs()
     reminder_window = timedelta(hours=settings.reminder_window_hours)
 
@@ -119,6 +122,11 @@ def build_background_jobs(
     jobs.add_job(
         job_id=RETENTION_JOB_ID, seconds=settings.retention_interval_seconds, work=retention
     )
+
+    async def clusters() -> None:
+        await asyncio.to_thread(run_cluster_job, session_factory=session_factory)
+
+    jobs.add_job(job_id=CLUSTER_JOB_ID, seconds=settings.cluster_interval_seconds, work=clusters)
     if release_held is not None:
         jobs.add_job(
             job_id=HELD_JOB_ID, seconds=settings.held_release_interval_seconds, work=release_held

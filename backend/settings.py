@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     outbox_batch_size: int = 20
     outbox_max_attempts: int = 8
     reminder_window_hours: float = 4.0
+    # How often the 类案 clustering job runs (thresholds: backend/clusters/data/clusters.yml).
+    cluster_interval_seconds: int = Field(default=3600, ge=60)
     timezone: str = "Asia/Shanghai"
 
     @field_validator("chat_rate_limit", "address_rate_limit", "photo_rate_limit")
