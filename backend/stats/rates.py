@@ -108,6 +108,7 @@ def aggregate(*, session: Session, scope: Scope, group: str) -> dict[tuple[Any, 
             func.count(Rating.id),
             func.sum(case((Rating.score.in_(SATISFIED_SCORES), 1), else_=0)),
         )
+        .select_from(Ticket)
         .join(Rating, Rating.ticket_id == Ticket.id)
         .where(*filters)
     )
