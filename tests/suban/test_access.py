@@ -45,6 +45,8 @@ CITIZEN_SIDE: frozenset[str] = frozenset(
         "GET /api/v1/tickets/{ticket_no}",
         "POST /api/v1/tickets/{ticket_no}/transitions",
         "POST /api/v1/tickets/{ticket_no}/rating",
+        "POST /api/v1/tickets/similar",
+        "POST /api/v1/tickets/{ticket_no}/follow",
         "GET /api/v1/citizens/{channel}/{chat_id}/tickets",
         "POST /api/v1/conversations/{channel}/{chat_id}/needs-human",
         "GET /api/v1/catalogue",
@@ -55,7 +57,13 @@ CITIZEN_SIDE: frozenset[str] = frozenset(
 """Routes the bot may call with SERVICE_API_TOKEN; every other guarded route is staff-only."""
 
 PARAMETER = re.compile(r"\{(\w+)\}")
-SAMPLES = {"format": "json", "channel": "telegram", "chat_id": "1001", "service_code": "noise"}
+SAMPLES = {
+    "format": "json",
+    "channel": "telegram",
+    "chat_id": "1001",
+    "service_code": "noise",
+    "cluster_id": "1",
+}
 
 
 def _routes() -> list[str]:
