@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, func, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from backend.stats.measures import TICKET_CONDITIONS, Period, in_scope
@@ -101,11 +101,14 @@ class Aggregate:
     total: Counts
 
 
-def aggregate(*, session: Session, scope: Scope, group: str) -> Aggregate:
-    """One pass over the scope's tickets: the counts of every group and the total.
+def aggregate(
+    *, session: Session, scope: Scope, group: str, median: bool = True, total: bool = True
+) -> Aggregate:
+    """One pass over the scope's tickets: the counts of every group and (with `total`) of all.
 
-    On PostgreSQL the median is taken in the same pass (percentile_cont, ROLLUP for the total
-    row); SQLite (small deployments) reads the durations and takes the medians here.
+    On PostgreSQL the median is taken in the same pass (percentile_cont; GROUPING SETS add the
+    total row); SQLite (small deployments) reads the durations and takes the medians here.
+    Without `median` the pass is a plain hash aggregate (no sort), the cheapest there is.
     """
     columns = GROUP_COLUMNS[group]
     postgres = is_postgresql(session.get_bind().engine)
@@ -115,34 +118,39 @@ def aggregate(*, session: Session, scope: Scope, group: str) -> Aggregate:
         func.sum(Ticket.ratings_count),
         func.sum(Ticket.satisfied_count),
     ]
+    sql_median = postgres and median
     if postgres:
+        # One aggregate over up to millions of rows: compiling it (JIT) costs more than it saves.
+        session.execute(text("SET LOCAL jit = off"))
+    if sql_median:
         seconds = func.date_part("epoch", Ticket.resolved_at - Ticket.created_at)
         measures.append(func.percentile_cont(0.5).within_group(seconds))
-        if columns:  # 1 on the ROLLUP's total row, 0 on the group rows
-            measures.append(func.grouping(*columns))
     query = select(*columns, *measures).where(*scope.filters())
-    if columns:
-        query = query.group_by(*([func.rollup(*columns)] if postgres else columns))
+    if sql_median and total:  # the total's median cannot be added up from the groups'
+        is_total = func.grouping(*columns)  # 0 on group rows, non-zero on the total row
+        query = query.add_columns(is_total).group_by(
+            func.grouping_sets(tuple_(*columns), tuple_())
+        )
+    else:
+        query = query.group_by(*columns)
     width = len(columns)
     groups: dict[tuple[Any, ...], Counts] = {}
-    total = Counts()
+    overall = Counts()
     for row in session.execute(query):
         received, *counted = row[width : width + 7]
-        if not received:
-            continue  # the ungrouped query answers one row of zeros for no tickets
         counts = Counts(received, *(int(value or 0) for value in counted))
-        if postgres:
-            median = row[width + 7]
-            counts.median_handling_hours = round(median / 3600, 2) if median is not None else None
-        if postgres and (not columns or row[width + 8]):
-            total = counts
+        if sql_median:
+            hours = row[width + 7]
+            counts.median_handling_hours = round(hours / 3600, 2) if hours is not None else None
+        if sql_median and total and row[width + 8]:
+            overall = counts
         else:
             groups[tuple(row[:width])] = counts
-            if not postgres:
-                total.add(counts)
-    if not postgres:
-        _sqlite_medians(session=session, scope=scope, columns=columns, groups=groups, total=total)
-    return Aggregate(groups=groups, total=total)
+            if not (sql_median and total):
+                overall.add(counts)
+    if median and not postgres:
+        _sqlite_medians(session=session, scope=scope, columns=columns, groups=groups, total=overall)
+    return Aggregate(groups=groups, total=overall)
 
 
 def _sqlite_medians(
@@ -240,7 +248,9 @@ def trend(*, session: Session, scope: Scope, interval: Interval) -> list[dict[st
     while day <= scope.span.end:
         buckets.setdefault(_bucket(day, interval), Counts())
         day += timedelta(days=1)
-    for (stamp,), counts in aggregate(session=session, scope=scope, group="day").groups.items():
+    for (stamp,), counts in aggregate(
+        session=session, scope=scope, group="day", total=False
+    ).groups.items():
         local = date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8]))
         if interval == "day":
             buckets[local] = counts
@@ -254,7 +264,7 @@ def trend(*, session: Session, scope: Scope, interval: Interval) -> list[dict[st
 
 def matrix(*, session: Session, scope: Scope) -> dict[str, Any]:
     """The district × category table: received, overdue and satisfaction per cell."""
-    cells = aggregate(session=session, scope=scope, group="cell").groups
+    cells = aggregate(session=session, scope=scope, group="cell", median=False, total=False).groups
     codes = sorted({code for _, code in cells})
     names = {
         category.service_code: category.name_zh
