@@ -128,9 +128,7 @@ def aggregate(
     query = select(*columns, *measures).where(*scope.filters())
     if sql_median and total:  # the total's median cannot be added up from the groups'
         is_total = func.grouping(*columns)  # 0 on group rows, non-zero on the total row
-        query = query.add_columns(is_total).group_by(
-            func.grouping_sets(tuple_(*columns), tuple_())
-        )
+        query = query.add_columns(is_total).group_by(func.grouping_sets(tuple_(*columns), tuple_()))
     else:
         query = query.group_by(*columns)
     width = len(columns)
