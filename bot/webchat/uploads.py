@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.citizens.language import chat_language
 from bot.texts import bot_text
 from storage.models import ChatUpload
 
@@ -132,10 +133,13 @@ def check_quota(
             ChatUpload.created_at > now - QUOTA_WINDOW,
         )
     ).one()
+    if count + 1 <= quota.count and total + size <= quota.total_bytes:
+        return
+    language = chat_language(session=session, channel=channel, chat_id=chat_id)
     if count + 1 > quota.count:
-        raise OverQuota(bot_text("photo_quota_count", limit=quota.count))
-    if total + size > quota.total_bytes:
-        raise OverQuota(bot_text("photo_quota_bytes", limit_mb=quota.total_bytes // 2**20))
+        raise OverQuota(bot_text("photo_quota_count", language=language, limit=quota.count))
+    limit_mb = quota.total_bytes // 2**20
+    raise OverQuota(bot_text("photo_quota_bytes", language=language, limit_mb=limit_mb))
 
 
 def accept_photo(
