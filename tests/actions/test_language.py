@@ -2,9 +2,11 @@
 and the language comes from the platform's metadata (then the slot)."""
 
 import string
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -149,3 +151,19 @@ async def test_set_language_copies_the_metadata(metadata: dict, slot: str, event
     got = await SetLanguage().run(CollectingDispatcher(), tracker(metadata, slot), {})
 
     assert got == events
+
+
+def test_english_category_and_request_type_names_are_the_catalogues() -> None:
+    # The catalogue is the platform's data: read as a file, never imported (actions stand alone).
+    catalogue_file = Path(__file__).resolve().parents[2] / "backend/catalogue/data/catalogue.yml"
+    catalogue = yaml.safe_load(catalogue_file.read_text(encoding="utf-8"))
+    english = load_data("labels.en")
+    chinese = load_data("labels")
+
+    assert english["categories"] == {
+        c["service_code"]: c["name_en"] for c in catalogue["categories"]
+    }
+    assert chinese["categories"] == {
+        c["service_code"]: c["name_zh"] for c in catalogue["categories"]
+    }
+    assert english["request_types"] == {t["code"]: t["name_en"] for t in catalogue["request_types"]}
