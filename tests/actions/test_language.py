@@ -24,6 +24,7 @@ from actions.messages import (
     text,
 )
 from actions.set_language import SetLanguage
+from actions.timefmt import format_due
 
 
 def placeholders(entry: Any) -> set[str]:
@@ -167,3 +168,9 @@ def test_english_category_and_request_type_names_are_the_catalogues() -> None:
         c["service_code"]: c["name_zh"] for c in catalogue["categories"]
     }
     assert english["request_types"] == {t["code"]: t["name_en"] for t in catalogue["request_types"]}
+
+
+def test_due_times_in_each_language() -> None:
+    assert format_due("2026-12-04T01:37:00Z") == "12月4日 09:37前"
+    with language.speaking("en"):
+        assert format_due("2026-12-04T01:37:00Z") == "by 09:37 on 4 December"
