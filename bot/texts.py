@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from backend.citizens.language import in_language
 from storage.models import Language
 
 SHARED_TEXTS = Path(__file__).parent / "data" / "texts.yml"
@@ -21,13 +22,6 @@ def load_texts(path: Path) -> dict[str, str]:
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise ValueError(f"{path} must map names to texts")
     return data
-
-
-def in_language(path: Path, language: str) -> Path:
-    """The file of `path`'s texts in `language`: texts.yml for Chinese, texts.en.yml …"""
-    if language == Language.zh or language not in set(Language):
-        return path
-    return path.with_name(f"{path.stem}.{language}{path.suffix}")
 
 
 def text_from(path: Path, name: str, *, language: str = Language.zh, **values: object) -> str:

@@ -57,6 +57,14 @@ def detect_language(text: str, *, current: str = Language.zh) -> str:
     return Language.zh.value
 
 
+def in_language(path: Path, language: str) -> Path:
+    """The file of `path`'s texts in `language`: `texts.yml` is Chinese, `texts.en.yml` English
+    (same names and placeholders); a language we do not have reads Chinese."""
+    if language == Language.zh or language not in set(Language):
+        return path
+    return path.with_name(f"{path.stem}.{language}{path.suffix}")
+
+
 def chat_language(*, session: Session, channel: str, chat_id: str) -> str:
     """The language the chat was last answered in (Chinese for a chat not seen yet)."""
     identity = find_identity(session=session, channel=channel, chat_id=chat_id)

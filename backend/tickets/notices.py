@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import Session
 
+from backend.citizens.language import in_language
 from backend.tickets.numbers import shenzhen_zone
 from storage.models import Language, ServiceCategory, Ticket
 
@@ -24,9 +25,7 @@ Render = Callable[[str], str]
 
 def notices_file(language: str) -> Path:
     """The notices of a language (Chinese for a language we do not have)."""
-    if language == Language.zh or language not in set(Language):
-        return NOTICES_DIR / "notices.yml"
-    return NOTICES_DIR / f"notices.{language}.yml"
+    return in_language(NOTICES_DIR / "notices.yml", language)
 
 
 @cache

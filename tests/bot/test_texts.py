@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from backend.citizens.language import in_language
 from bot.telegram.texts import TEXTS_FILE, channel_text
-from bot.texts import SHARED_TEXTS, bot_text, in_language, load_texts
+from bot.texts import SHARED_TEXTS, bot_text, load_texts
 
 FILES = [SHARED_TEXTS, TEXTS_FILE]
 
