@@ -195,7 +195,11 @@ async def post_photo(
             now=utcnow(),
         )
     except InvalidPhoto as error:  # 400: a 422 is a field-by-field list (HTTPValidationError)
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(error)) from error
+        language = await run_in_transaction(
+            session_factory,
+            lambda session: chat_language(session=session, channel=CHANNEL, chat_id=chat_id),
+        )
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, error.say(language)) from error
     except OverQuota as error:
         raise too_many(str(error), 0) from error
     url = f"{settings.public_base_url.rstrip('/')}/chat/uploads/{name}"
