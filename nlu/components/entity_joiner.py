@@ -5,6 +5,8 @@ DIET tags tokens; a rating phrase of several tokens ("not satisfied": not, space
 "satisfied" alone, so "not satisfied" rated 3. Placed after the extractors and before
 EntitySynonymMapper, this joins adjacent entities of the configured types (only whitespace
 between them) into one spanning the citizen's own text, which the synonyms then map whole.
+A negation DIET left out just before such an entity ("I am not satisfied": only "satisfied"
+tagged) is taken into it too (config `negations`, matched case-insensitively).
 """
 
 from __future__ import annotations
@@ -28,6 +30,21 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 
+def with_negation(entity: dict[str, Any], text: str, negations: list[str]) -> dict[str, Any]:
+    """The entity grown leftwards over a negation right before it (spaces between allowed)."""
+    start = entity[ENTITY_ATTRIBUTE_START]
+    before = text[:start].rstrip()
+    for negation in sorted(negations, key=len, reverse=True):
+        if not before.lower().endswith(negation.lower()):
+            continue
+        begin = len(before) - len(negation)
+        if begin > 0 and negation[0].isascii() and text[begin - 1].isalnum():
+            continue  # "cannot" is no "not"
+        span = " ".join(text[begin : entity[ENTITY_ATTRIBUTE_END]].split())
+        return {**entity, ENTITY_ATTRIBUTE_START: begin, ENTITY_ATTRIBUTE_VALUE: span}
+    return entity
+
+
 def joined(entities: list[dict[str, Any]], text: str, types: set[str]) -> list[dict[str, Any]]:
     """The entities with adjacent pieces of the same type and extractor joined."""
     result: list[dict[str, Any]] = []
@@ -43,7 +60,7 @@ def joined(entities: list[dict[str, Any]], text: str, types: set[str]) -> list[d
         ):
             merged = {**previous, ENTITY_ATTRIBUTE_END: entity[ENTITY_ATTRIBUTE_END]}
             span = text[merged[ENTITY_ATTRIBUTE_START] : merged[ENTITY_ATTRIBUTE_END]]
-            merged[ENTITY_ATTRIBUTE_VALUE] = span
+            merged[ENTITY_ATTRIBUTE_VALUE] = " ".join(span.split())  # as the synonyms spell it
             result[-1] = merged
             continue
         result.append(entity)
@@ -56,10 +73,11 @@ class EntityJoiner(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"entities": ["rating"]}
+        return {"entities": ["rating"], "negations": []}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.types = set(config["entities"])
+        self.negations = list(config["negations"])
 
     @classmethod
     def create(
@@ -78,6 +96,13 @@ class EntityJoiner(GraphComponent):
         for message in messages:
             entities = message.get(ENTITIES)
             text = message.get(TEXT)
-            if entities and text:
-                message.set(ENTITIES, joined(entities, text, self.types), add_to_output=True)
+            if not entities or not text:
+                continue
+            pieces = joined(entities, text, self.types)
+            grown = [
+                with_negation(e, text, self.negations) if e.get(ENTITY_ATTRIBUTE_TYPE) in self.types
+                else e
+                for e in pieces
+            ]  # fmt: skip
+            message.set(ENTITIES, grown, add_to_output=True)
         return messages

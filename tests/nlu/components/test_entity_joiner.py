@@ -54,3 +54,22 @@ def test_the_component_rewrites_the_messages_entities() -> None:
     EntityJoiner(EntityJoiner.get_default_config()).process([message])
 
     assert [e["value"] for e in message.get(ENTITIES)] == ["very satisfied"]
+
+
+def test_a_negation_left_out_by_diet_is_taken_in() -> None:
+    config = {**EntityJoiner.get_default_config(), "negations": ["not", "n't", "不"]}
+    texts = ["I am not satisfied", "I'm not  satisfied at all", "cannot satisfied", "我是满意的"]
+    messages = []
+    for text in texts:
+        start = text.index("satisfied") if "satisfied" in text else text.index("满意")
+        end = start + (9 if "satisfied" in text else 2)
+        messages.append(Message(data={TEXT: text, ENTITIES: [entity("rating", text, start, end)]}))
+
+    EntityJoiner(config).process(messages)
+
+    assert [m.get(ENTITIES)[0]["value"] for m in messages] == [
+        "not satisfied",
+        "not satisfied",
+        "satisfied",
+        "满意",
+    ]
