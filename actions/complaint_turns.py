@@ -16,6 +16,7 @@ from actions.conversation import Utterance
 from actions.corrections import contact_in, find_corrections, modify_field_in, slots_of_field
 from actions.messages import (
     district_names,
+    district_title,
     intent_payload,
     load_data,
     say,
@@ -67,7 +68,7 @@ def request_type_of(report: str) -> str:
 def district_buttons() -> List[Dict[str, str]]:
     """One button per district."""
     return [
-        {"title": name, "payload": intent_payload("inform", {"district": name})}
+        {"title": district_title(name), "payload": intent_payload("inform", {"district": name})}
         for name in district_names()
     ]
 

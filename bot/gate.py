@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.citizens.language import chat_language, detect_language
 from backend.rasa.client import RasaClient
 from backend.rasa.replies import BotReply
 from backend.settings import Settings
@@ -170,14 +171,17 @@ class InboundGate:
         now = self._clock()
         due_at = now + timedelta(seconds=verdict.retry_after)
 
-        def work(session: Session) -> bool | None:
+        def work(session: Session) -> tuple[bool | None, str]:
+            # the language of the held message itself (kept on the chat when it is released)
+            current = chat_language(session=session, channel=channel, chat_id=chat)
+            language = detect_language(text, current=current)
             if (
                 address
                 and chat_held(session=session, channel=channel, chat_id=chat) is None
                 and held_from_address(session=session, address=address)
                 >= self._held_per_address_max
             ):
-                return None
+                return None, language
             return hold_message(
                 session=session,
                 channel=channel,
@@ -187,17 +191,17 @@ class InboundGate:
                 address=address,
                 now=now,
                 due_at=due_at,
-            )
+            ), language
 
-        first = await run_in_transaction(self._session_factory, work)
+        first, language = await run_in_transaction(self._session_factory, work)
         seconds = verdict.seconds
         if first is None:
-            reply = BotReply(text=bot_text("address_busy", seconds=seconds))
+            reply = BotReply(text=bot_text("address_busy", language=language, seconds=seconds))
             return Admission(outcome=Outcome.refused, replies=[reply], retry_after=seconds)
         name = "held_first" if first else "held_replaced"
         return Admission(
             outcome=Outcome.held,
-            replies=[BotReply(text=bot_text(name, seconds=seconds))],
+            replies=[BotReply(text=bot_text(name, language=language, seconds=seconds))],
             retry_after=seconds,
             first_hold=first,
         )

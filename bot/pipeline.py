@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.citizens.language import chat_language, detect_language, remember_language
 from backend.conversations.service import record_exchange
 from backend.handoff.hand_back import reset_events
 from backend.handoff.relay import (
@@ -17,11 +18,11 @@ from backend.handoff.relay import (
 from backend.handoff.service import request_human
 from backend.handoff.triggers import reason_in_text, reason_label
 from backend.inputs import clean_text
-from backend.rasa.client import UNAVAILABLE_TEXT, RasaClient, RasaUnavailable
+from backend.rasa.client import RasaClient, RasaUnavailable
 from backend.rasa.replies import BotReply
 from bot.texts import bot_text
 from bot.transactions import run_in_transaction
-from storage.models import ConversationState, utcnow
+from storage.models import ConversationState, Language, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +52,9 @@ async def handle_inbound(
     features, which looked like an outage).
     """
     text = clean_text(text).strip()
+    language = await _language(session_factory, channel, str(chat_id), text)
     if not text:
-        return [BotReply(text=bot_text("blank_message"))]
+        return [BotReply(text=bot_text("blank_message", language=language))]
     chat = str(chat_id)
     conversation_id = sender_id(channel=channel, chat_id=chat_id)
     turn = None
@@ -71,13 +73,18 @@ async def handle_inbound(
         replies = await rasa.send_message(
             sender_id=conversation_id,
             text=text,
-            metadata={"channel": channel, "chat_id": chat, **(metadata or {})},
+            metadata={
+                "channel": channel,
+                "chat_id": chat,
+                **(metadata or {}),
+                "language": language,
+            },
         )
         if session_factory is not None:
             nlu = _nlu_summary(await rasa.latest_message(sender_id=conversation_id))
     except RasaUnavailable:
         log.exception("Rasa unavailable for %s", conversation_id)
-        replies = [BotReply(text=UNAVAILABLE_TEXT)]
+        replies = [BotReply(text=bot_text("rasa_unavailable", language=language))]
     if session_factory is not None:
         replies += await _queue_notice(session_factory, channel, chat)
         await _record(session_factory, channel, chat, text, nlu, replies)
@@ -157,6 +164,26 @@ async def _queue_notice(
         log.exception("could not tell %s:%s their place in the queue", channel, chat)
         return []
     return [BotReply(text=notice)] if notice else []
+
+
+async def _language(
+    session_factory: sessionmaker[Session] | None, channel: str, chat_id: str, text: str
+) -> str:
+    """The language to answer in: decided from the text and kept on the chat (a blank text
+    keeps the chat's language); without a database, from the text alone."""
+    if session_factory is None:
+        return detect_language(text, current=Language.zh)
+    if not text:
+        return await run_in_transaction(
+            session_factory,
+            lambda session: chat_language(session=session, channel=channel, chat_id=chat_id),
+        )
+    return await run_in_transaction(
+        session_factory,
+        lambda session: remember_language(
+            session=session, channel=channel, chat_id=chat_id, text=text
+        ),
+    )
 
 
 def _nlu_summary(latest: dict[str, Any]) -> dict[str, Any]:

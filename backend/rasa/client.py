@@ -9,8 +9,6 @@ from backend.rasa.replies import BotReply
 
 log = logging.getLogger(__name__)
 
-UNAVAILABLE_TEXT = "抱歉，系统暂时无法处理您的消息，请稍后再试。如情况紧急，请拨打 12345。"
-
 
 class RasaUnavailable(Exception):
     """Rasa did not answer, or answered with an error."""

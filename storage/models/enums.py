@@ -10,6 +10,13 @@ class Channel(StrEnum):
     web = "web"
 
 
+class Language(StrEnum):
+    """The language a citizen writes in and is answered in (zh is the default)."""
+
+    zh = "zh"
+    en = "en"
+
+
 class MessageDirection(StrEnum):
     """Whether a message came from the citizen or went to them."""
 
