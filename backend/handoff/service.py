@@ -21,7 +21,7 @@ from backend.handoff.errors import (
 )
 from backend.handoff.events import EventKind, HandoffEvent, announce
 from backend.handoff.notices import add_message, send_to_citizen
-from backend.handoff.texts import handoff_text
+from backend.handoff.texts import citizen_language, handoff_text
 from storage.models import (
     ChannelIdentity,
     Conversation,
@@ -178,7 +178,11 @@ def claim(
         session, conversation, role=MessageRole.system, text=f"{me} 接入", staff_id=me, now=now
     )
     send_to_citizen(
-        session, conversation, text=handoff_text("operator_joined"), kind="operator_joined", now=now
+        session,
+        conversation,
+        text=handoff_text("operator_joined", language=citizen_language(conversation)),
+        kind="operator_joined",
+        now=now,
     )
     state_event(session, conversation, holder=me, was_waiting=was_waiting)
     return conversation
@@ -260,7 +264,13 @@ def release(
         nlu={"note": note} if note else None,
         now=now,
     )
-    send_to_citizen(session, conversation, text=handoff_text("released"), kind="released", now=now)
+    send_to_citizen(
+        session,
+        conversation,
+        text=handoff_text("released", language=citizen_language(conversation)),
+        kind="released",
+        now=now,
+    )
     state_event(session, conversation, released_by=me, holder=holder)
     return conversation
 
