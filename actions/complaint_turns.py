@@ -13,7 +13,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.backend_client import BackendClient
 from actions.complaint_draft import cleared
 from actions.conversation import Utterance
-from actions.corrections import contact_in, find_corrections, modify_field_in, slots_of_field
+from actions.corrections import (
+    contact_in,
+    description_change,
+    find_corrections,
+    modify_field_in,
+    slots_of_field,
+)
+from actions.form_replies import (
+    DONE_MODIFYING,
+    keep_on_new_subject,
+    new_subject_text,
+    no_more_detail,
+    subject_category,
+)
 from actions.messages import (
     district_names,
     intent_payload,
@@ -22,6 +35,7 @@ from actions.messages import (
     text,
 )
 from actions.places import address_in, place_changes, place_in
+from actions.replies import reply_kind
 from actions.urgency import urgent_kinds
 
 # Intents that interrupt the form: it pauses, a rule answers, and the form resumes.
@@ -101,6 +115,7 @@ def fresh_report() -> Dict[str, Any]:
     changes["form_instance_id"] = uuid.uuid4().hex
     changes["contact_preference"] = "chat"
     changes["request_type"] = "complaint"
+    changes["description_before"] = None
     return changes
 
 
@@ -153,7 +168,42 @@ async def continue_report(
     handler = _HANDLERS.get(requested)
     if handler is None:
         return {requested: None}
+    report = new_subject_text(utterance)
+    if report is not None and requested != "description":
+        return await new_subject(client, dispatcher, utterance, values, report)
+    kind = reply_kind(utterance)
+    if kind in ("affirm", "deny", "dont_know") and requested != "confirmed":
+        if not (requested == "modify_field" and utterance.is_payload and kind == "deny"):
+            return no_more_detail(
+                dispatcher=dispatcher, requested=requested, kind=kind, values=values
+            )
+        return {"modify_field": None}  # 修改 tapped twice: still asking what to change
     return await handler(client, dispatcher, utterance, values)
+
+
+async def new_subject(
+    client: BackendClient,
+    dispatcher: CollectingDispatcher,
+    utterance: Utterance,
+    values: Dict[str, Any],
+    report: str,
+) -> Dict[str, Any]:
+    """Start the report again from "哦不对，我要说的是…", keeping what still applies."""
+    say(dispatcher, "subject_changed")
+    changes = fresh_report()
+    changes["form_instance_id"] = values.get("form_instance_id") or changes["form_instance_id"]
+    changes["photo"] = values.get("photo")
+    changes["request_type"] = request_type_of(report)
+    changes["service_code"] = subject_category(utterance, report)
+    changes["description"] = report
+    place = place_changes({}, await place_in(client, Utterance(text=report)))
+    changes.update(place)
+    changes.update(keep_on_new_subject(values, place))
+    contact = contact_in(utterance)
+    if contact:
+        changes["contact_preference"], changes["phone"] = contact
+    changes.update(warn_if_urgent(dispatcher, report, {}))
+    return changes
 
 
 async def _description(
@@ -166,10 +216,17 @@ async def _description(
     if not report:
         # A channel payload (e.g. a location pin) while we wait for the description.
         return place_changes(values, await place_in(client, utterance)) or {"description": None}
+    if values.get("description_before"):
+        changed = description_change(utterance, values)
+        if changed:
+            return changed
     if len("".join(ch for ch in report if ch.isalnum())) < 2:
         say(dispatcher, "description_too_short")
         return {"description": None}
-    changes: Dict[str, Any] = {"description": report}
+    changes: Dict[str, Any] = {"description": report, "description_before": None}
+    contact = contact_in(utterance)
+    if contact and values.get("contact_preference") != "phone":
+        changes["contact_preference"], changes["phone"] = contact
     if values.get("service_code") in (None, "other") and utterance.category:
         changes["service_code"] = utterance.category
     if not values.get("district") and values.get("request_type") != "inquiry":
@@ -255,17 +312,22 @@ async def _modify_field(
     utterance: Utterance,
     values: Dict[str, Any],
 ) -> Dict[str, Any]:
-    done = {"modifying": False, "modify_field": None, "confirmed": None}
-    field = modify_field_in(utterance)
-    if field:
-        return {**{slot: None for slot in slots_of_field(field)}, **done}
     corrections = await find_corrections(client=client, utterance=utterance, values=values)
     if corrections:
         say(dispatcher, "correction_applied")
-        return {**corrections, **done}
-    if utterance.intent == "affirm":
-        return done  # nothing to change after all: back to the read-back
+        return {**corrections, **DONE_MODIFYING}
+    field = modify_field_in(utterance)
+    if field:
+        return {**clear_field(field, values), **DONE_MODIFYING}
     return {"modify_field": None}
+
+
+def clear_field(field: str, values: Dict[str, Any]) -> Dict[str, Any]:
+    """Empty a field to ask it again; the description is kept aside, never dropped."""
+    changes: Dict[str, Any] = {slot: None for slot in slots_of_field(field)}
+    if field == "description" and values.get("description"):
+        changes["description_before"] = values["description"]
+    return changes
 
 
 async def _confirmed(
@@ -274,17 +336,18 @@ async def _confirmed(
     utterance: Utterance,
     values: Dict[str, Any],
 ) -> Dict[str, Any]:
+    kind = reply_kind(utterance)
+    if kind == "affirm":
+        return {"confirmed": True}
     corrections = await find_corrections(client=client, utterance=utterance, values=values)
     if corrections:
         say(dispatcher, "correction_applied")
         return {**corrections, "confirmed": None}
-    if utterance.intent == "affirm":
-        return {"confirmed": True}
-    if utterance.intent == "deny":
-        return {"modifying": True, "modify_field": None, "confirmed": None}
     field = modify_field_in(utterance)
-    if field:
-        return {**{slot: None for slot in slots_of_field(field)}, "confirmed": None}
+    if field and not utterance.is_payload:
+        return {**clear_field(field, values), "confirmed": None}
+    if kind == "deny" or utterance.intent == "deny":
+        return {"modifying": True, "modify_field": None, "confirmed": None}
     say(dispatcher, "readback_unclear")
     return {"confirmed": None}
 

@@ -43,7 +43,7 @@ def test_every_message_used_exists(key: str) -> None:
     template = entry["text"] if isinstance(entry, dict) else entry
     fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
     assert fields <= {"lines", "reason", "ticket_no", "department", "due", "count", "category",
-                      "state", "place", "value"}  # fmt: skip
+                      "state", "place", "value", "old"}  # fmt: skip
 
 
 def test_every_urgent_kind_has_advice_naming_a_number() -> None:

@@ -1,0 +1,305 @@
+"""Issue 10: commands, confirmations, don't-knows, questions and greetings are never data;
+corrections in free words; a change of subject restarts the report."""
+
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.complaint_draft import cleared
+from actions.validate_complaint_form import ValidateComplaintForm
+from tests.actions.conftest import entity, make_tracker, slot_events, texts
+from tests.actions.fake_platform import FakePlatform
+
+WELL = "宝安区新安街道建安一路有个井盖不见了"
+ANSWERS_NOT_DATA = ["对的，提交吧", "yes, submit", "确认提交", "好的", "没问题", "ok", "不知道",
+                    "说不清", "就这些", "没有了", "I don't know", "不用了吧"]  # fmt: skip
+
+
+async def run_form(dispatcher: CollectingDispatcher, **tracker_args: Any) -> dict[str, Any]:
+    events = await ValidateComplaintForm().run(dispatcher, make_tracker(**tracker_args), {})
+    return {"events": events, **slot_events(events)}
+
+
+def report(**values: Any) -> dict[str, Any]:
+    """A report about a missing manhole cover in 宝安区新安街道, waiting at `requested_slot`."""
+    slots = {
+        **cleared(),
+        "service_code": "road",
+        "request_type": "complaint",
+        "description": WELL,
+        "district": "宝安区",
+        "street": "新安街道",
+        "address": "建安一路",
+        "contact_preference": "chat",
+        "form_instance_id": "f1",
+        "requested_slot": "confirmed",
+    }
+    slots.update(values)
+    return slots
+
+
+def stored_values(changes: dict[str, Any]) -> list[str]:
+    return [str(value) for name, value in changes.items() if name != "events" and value]
+
+
+@pytest.mark.parametrize("answer", ANSWERS_NOT_DATA)
+@pytest.mark.parametrize("intent", ["affirm", "inform", "deny"])
+async def test_an_answer_that_is_no_data_never_becomes_the_address(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, answer: str, intent: str
+) -> None:
+    changes = await run_form(
+        dispatcher, text=answer, intent=intent, slots=report(address=None, requested_slot="address")
+    )
+    assert changes["address"] == "（市民未能提供具体地址）"
+    assert changes["requested_slot"] == "confirmed"
+    assert not any(answer in value for value in stored_values(changes))
+
+
+@pytest.mark.parametrize("answer", ANSWERS_NOT_DATA)
+async def test_an_answer_that_is_no_data_never_becomes_the_description(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, answer: str
+) -> None:
+    slots = report(description=None, requested_slot="description")
+    changes = await run_form(dispatcher, text=answer, intent="inform", slots=slots)
+    assert changes["description"] == "（市民未补充详细描述）"
+    assert changes["requested_slot"] == "confirmed"
+
+
+async def test_an_answer_that_is_no_data_at_the_phone_question_replies_in_the_chat(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(contact_preference="phone", requested_slot="phone")
+    changes = await run_form(dispatcher, text="不知道", intent="inform", slots=slots)
+    assert (changes["contact_preference"], changes["phone"]) == ("chat", None)
+    assert changes["requested_slot"] == "confirmed"
+
+
+@pytest.mark.parametrize("answer", ["对的，提交吧", "yes, submit", "没问题", "好的", "提交吧"])
+async def test_a_typed_confirmation_at_the_read_back_files(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, answer: str
+) -> None:
+    changes = await run_form(dispatcher, text=answer, intent="inform", slots=report())
+    assert changes["confirmed"] is True
+    assert changes["requested_slot"] is None
+
+
+@pytest.mark.parametrize("answer", ["算了", "取消", "cancel", "算了吧，不投诉了"])
+async def test_a_cancel_misread_by_nlu_still_cancels_after_saying_so(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, answer: str
+) -> None:
+    changes = await run_form(
+        dispatcher, text=answer, intent="inform", slots=report(requested_slot="address")
+    )
+    assert texts(dispatcher) == ["好的，已取消本次登记。有需要随时告诉我。"]
+    assert changes["requested_slot"] is None
+    assert changes["description"] is None and changes["confirmed"] is None
+    assert {"event": "active_loop", "name": None} in [
+        {"event": e["event"], "name": e.get("name")} for e in changes["events"]
+    ]
+
+
+async def test_a_question_is_answered_and_the_slot_asked_again(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(
+        dispatcher,
+        text="这个要多久能处理？",
+        intent="faq",
+        slots=report(address=None, requested_slot="address"),
+    )
+    assert "address" not in changes
+    assert changes["requested_slot"] == "address"
+    assert "登记完成后" in texts(dispatcher)[0]
+
+
+async def test_a_question_the_faq_knows_is_answered_from_it(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    selector = {
+        "faq": {"response": {"confidence": 0.99, "responses": [{"text": "一般 5 个工作日"}]}}
+    }
+    changes = await run_form(
+        dispatcher,
+        text="要多久",
+        intent="faq",
+        slots=report(address=None, requested_slot="address"),
+        response_selector=selector,
+        intent_ranking=[{"name": "faq", "confidence": 0.99}],
+    )
+    assert texts(dispatcher) == ["一般 5 个工作日"]
+    assert changes["requested_slot"] == "address"
+
+
+async def test_a_greeting_misread_in_the_form_is_greeted_and_the_slot_asked_again(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(
+        dispatcher,
+        text="你好",
+        intent="inform",
+        slots=report(address=None, requested_slot="address"),
+    )
+    assert dispatcher.messages[0]["response"] == "utter_greet_in_form"
+    assert changes == {"events": changes["events"], "requested_slot": "address"}
+
+
+async def test_place_correction_after_modify_names_district_and_street(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(modifying=True, requested_slot="modify_field")
+    changes = await run_form(
+        dispatcher, text="地点改成福田区华富街道", intent="inform", slots=slots
+    )
+    assert (changes["district"], changes["street"], changes["address"]) == (
+        "福田区",
+        "华富街道",
+        None,
+    )
+    assert changes["requested_slot"] == "address"
+    assert "没能确定" not in "".join(texts(dispatcher))
+
+
+async def test_place_correction_at_the_read_back_keeps_the_citizens_words(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(
+        dispatcher, text="地址改成建安一路88号", intent="inform", slots=report()
+    )
+    assert changes["address"] == "建安一路88号"
+    assert changes["requested_slot"] == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "said", ["不是路灯，是噪音", "类别改成噪音", "不是路灯的问题，而是施工噪音"]
+)
+async def test_a_category_correction_in_free_words(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, said: str
+) -> None:
+    slots = report(service_code="streetlight")
+    changes = await run_form(dispatcher, text=said, intent="streetlight", slots=slots)
+    assert changes["service_code"] == "noise"
+    assert changes["requested_slot"] == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "描述再加一句：晚上有人差点掉进去",
+        "补充：晚上有人差点掉进去",
+        "再加一句，晚上有人差点掉进去",
+    ],
+)
+async def test_an_addition_to_the_description_keeps_the_original(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, said: str
+) -> None:
+    changes = await run_form(dispatcher, text=said, intent="inform", slots=report())
+    assert changes["description"] == f"{WELL}\n补充：晚上有人差点掉进去"
+    assert changes["requested_slot"] == "confirmed"
+
+
+async def test_a_replaced_description_is_as_said(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(
+        dispatcher, text="描述改成：井盖被偷了", intent="inform", slots=report()
+    )
+    assert changes["description"] == "井盖被偷了"
+
+
+async def test_modify_the_description_keeps_it_aside_and_a_confirmation_keeps_it(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(modifying=True, requested_slot="modify_field")
+    changes = await run_form(
+        dispatcher,
+        text='/inform{"modify_field":"description"}',
+        intent="inform",
+        entities=[entity("modify_field", "description")],
+        slots=slots,
+    )
+    assert changes["description"] is None and changes["description_before"] == WELL
+    assert changes["requested_slot"] == "description"
+
+    slots = report(description=None, description_before=WELL, requested_slot="description")
+    changes = await run_form(dispatcher, text="确认提交", intent="affirm", slots=slots)
+    assert changes["description"] == WELL
+    assert changes["requested_slot"] == "confirmed"
+
+
+async def test_modify_the_description_then_an_addition_appends_to_the_original(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(description=None, description_before=WELL, requested_slot="description")
+    changes = await run_form(dispatcher, text="补充：很危险", intent="inform", slots=slots)
+    assert changes["description"] == f"{WELL}\n补充：很危险"
+
+
+async def test_a_contact_correction_in_free_words(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(
+        dispatcher, text="打电话联系我 13912345678", intent="inform", slots=report()
+    )
+    assert (changes["contact_preference"], changes["phone"]) == ("phone", "13912345678")
+    assert changes["requested_slot"] == "confirmed"
+
+
+async def test_a_change_of_subject_restarts_the_report_keeping_the_place(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(
+        service_code="streetlight",
+        description="路灯坏了",
+        district="福田区",
+        street="华富街道",
+        address=None,
+        requested_slot="address",
+    )
+    changes = await run_form(
+        dispatcher, text="哦不对，我要说的是噪音，隔壁工地半夜施工", intent="noise", slots=slots
+    )
+    assert changes["service_code"] == "noise"
+    assert changes["description"] == "噪音，隔壁工地半夜施工"
+    assert (changes["district"], changes["street"]) == ("福田区", "华富街道")
+    assert changes["requested_slot"] == "address"
+
+
+async def test_a_change_of_subject_naming_a_new_place_takes_it(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(
+        dispatcher,
+        text="不对，我要反映的是东门老街的垃圾没人清",
+        intent="other",
+        slots=report(service_code="streetlight"),
+    )
+    assert changes["service_code"] == "sanitation"
+    assert (changes["district"], changes["address"]) == ("罗湖区", "东门老街")
+
+
+async def test_a_long_description_with_a_phone_number_asks_for_a_call_back(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    said = "小区门口的路灯坏了一个月了，请打电话联系我 13912345678"
+    slots = report(description=None, requested_slot="description")
+    changes = await run_form(dispatcher, text=said, intent="streetlight", slots=slots)
+    assert changes["description"] == said
+    assert (changes["contact_preference"], changes["phone"]) == ("phone", "13912345678")
+
+
+async def test_modify_tapped_twice_still_asks_what_to_change(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(modifying=True, requested_slot="modify_field")
+    changes = await run_form(dispatcher, text="/deny", intent="deny", slots=slots)
+    assert changes["requested_slot"] == "modify_field"
+
+
+async def test_nothing_to_change_after_modify_goes_back_to_the_read_back(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(modifying=True, requested_slot="modify_field")
+    changes = await run_form(dispatcher, text="没有了", intent="deny", slots=slots)
+    assert changes["modifying"] is False
+    assert changes["requested_slot"] == "confirmed"
