@@ -86,13 +86,13 @@ def district_buttons() -> List[Dict[str, str]]:
     ]
 
 
-def warn_if_urgent(
-    dispatcher: CollectingDispatcher, report: str, values: Dict[str, Any]
+async def warn_if_urgent(
+    client: BackendClient, dispatcher: CollectingDispatcher, report: str, values: Dict[str, Any]
 ) -> Dict[str, Any]:
     """Tell the citizen at once whom to call when the text names a danger; flag the report."""
     if values.get("urgent") or not report:
         return {}
-    kinds = urgent_kinds(report)
+    kinds = await urgent_kinds(report, client=client)
     for kind in kinds:
         say(dispatcher, f"urgent_{kind}")
     return {"urgent": True} if kinds else {}
@@ -148,7 +148,7 @@ async def start_report(
     contact = contact_in(utterance)
     if contact:
         changes["contact_preference"], changes["phone"] = contact
-    changes.update(warn_if_urgent(dispatcher, report, {}))
+    changes.update(await warn_if_urgent(client, dispatcher, report, {}))
     return changes
 
 
@@ -202,7 +202,7 @@ async def new_subject(
     contact = contact_in(utterance)
     if contact:
         changes["contact_preference"], changes["phone"] = contact
-    changes.update(warn_if_urgent(dispatcher, report, {}))
+    changes.update(await warn_if_urgent(client, dispatcher, report, {}))
     return changes
 
 
@@ -231,7 +231,7 @@ async def _description(
         changes["service_code"] = utterance.category
     if not values.get("district") and values.get("request_type") != "inquiry":
         changes.update(place_changes(values, await place_in(client, utterance)))
-    changes.update(warn_if_urgent(dispatcher, report, values))
+    changes.update(await warn_if_urgent(client, dispatcher, report, values))
     return changes
 
 
