@@ -172,6 +172,8 @@ async def continue_report(
     if report is not None and requested != "description":
         return await new_subject(client, dispatcher, utterance, values, report)
     kind = reply_kind(utterance)
+    if kind == "modify" and requested not in ("confirmed", "modify_field"):
+        return {requested: None}  # "修改" is no answer: ask again, then read back as usual
     if kind in ("affirm", "deny", "dont_know") and requested != "confirmed":
         if not (requested == "modify_field" and utterance.is_payload and kind == "deny"):
             return no_more_detail(
@@ -346,7 +348,7 @@ async def _confirmed(
     field = modify_field_in(utterance)
     if field and not utterance.is_payload:
         return {**clear_field(field, values), "confirmed": None}
-    if kind == "deny" or utterance.intent == "deny":
+    if kind in ("deny", "modify") or utterance.intent == "deny":
         return {"modifying": True, "modify_field": None, "confirmed": None}
     say(dispatcher, "readback_unclear")
     return {"confirmed": None}

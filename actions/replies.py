@@ -1,4 +1,4 @@
-"""What kind of reply a short message is (确认, 否认, 取消, 不知道, 问候, 提问), not data.
+"""What kind of reply a short message is (确认, 否认, 取消, 修改, 不知道, 问候, 提问), not data.
 
 A free-text slot (description, address, phone) must never take "对的，提交吧" or "不知道" as
 its value. The NLU intent alone is not enough (short answers are often misclassified), so a
@@ -14,13 +14,14 @@ from actions.conversation import Utterance
 from actions.messages import load_data
 
 # Kinds in priority order: "好的，不知道" does not know; "不对，取消" cancels.
-REPLY_KINDS = ("cancel", "deny", "dont_know", "affirm", "greet")
+REPLY_KINDS = ("cancel", "modify", "deny", "dont_know", "affirm", "greet")
 # NLU intents that mean a reply kind, trusted on short texts (no entities) at this confidence.
 INTENT_KINDS = {"affirm": "affirm", "deny": "deny", "cancel": "cancel", "greet": "greet"}
 INTENT_CONFIDENCE = 0.8
 SHORT_REPLY_CHARS = 6
 QUESTION_INTENTS = frozenset({"faq", "inquiry"})
 QUESTION_CONFIDENCE = 0.6
+PLACE_ENTITIES = frozenset({"district", "street", "community", "road", "landmark", "address"})
 _PUNCTUATION = re.compile(r"[\s,.!?;:~…，。！？；：、～“”\"'（）()【】\[\]-]+")
 _QUESTION_MARK = re.compile(r"[?？]\s*$")
 
@@ -117,11 +118,14 @@ def is_question(utterance: Utterance) -> bool:
     _, fillers, questions = _phrases()
     if _consume(normalised(utterance.text), [(q, "question") for q in questions], fillers):
         return True
-    return (
-        utterance.intent in QUESTION_INTENTS
-        and utterance.confidence >= QUESTION_CONFIDENCE
-        and utterance.category is None
-        and bool(_QUESTION_MARK.search(utterance.text))
+    if utterance.intent not in QUESTION_INTENTS or utterance.confidence < QUESTION_CONFIDENCE:
+        return False
+    if any(entity.get("entity") in PLACE_ENTITIES for entity in utterance.entities):
+        return False  # "在福田区哪里？" answers where, whatever the intent
+    lowered = utterance.text.lower()
+    words = load_data("lexicon")["question_words"]
+    return bool(_QUESTION_MARK.search(utterance.text)) or any(
+        str(word) in lowered for word in words
     )
 
 

@@ -95,10 +95,10 @@ class ValidateComplaintForm(FormValidationAction):
                 return cancel_events()
             elif reply_kind(utterance) == "greet":
                 dispatcher.utter_message(response="utter_greet_in_form")
-                changes = {}
+                changes = {requested: None}  # a slot event, or Rasa rejects the form
             elif is_question(utterance):
                 answer_question(dispatcher, tracker.latest_message or {})
-                changes = {}
+                changes = {requested: None}
             else:
                 changes = await continue_report(
                     client=client,

@@ -7,6 +7,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.complaint_draft import cleared
+from actions.conversation import Utterance
+from actions.replies import is_question, reply_kind
 from actions.validate_complaint_form import ValidateComplaintForm
 from tests.actions.conftest import entity, make_tracker, slot_events, texts
 from tests.actions.fake_platform import FakePlatform
@@ -108,7 +110,7 @@ async def test_a_question_is_answered_and_the_slot_asked_again(
         intent="faq",
         slots=report(address=None, requested_slot="address"),
     )
-    assert "address" not in changes
+    assert changes["address"] is None
     assert changes["requested_slot"] == "address"
     assert "登记完成后" in texts(dispatcher)[0]
 
@@ -141,7 +143,39 @@ async def test_a_greeting_misread_in_the_form_is_greeted_and_the_slot_asked_agai
         slots=report(address=None, requested_slot="address"),
     )
     assert dispatcher.messages[0]["response"] == "utter_greet_in_form"
-    assert changes == {"events": changes["events"], "requested_slot": "address"}
+    assert changes == {"events": changes["events"], "address": None, "requested_slot": "address"}
+
+
+def some_slot_is_set(events: list[dict[str, Any]]) -> bool:
+    """Rasa rejects the form (and lets other rules answer) unless a slot besides
+    requested_slot is set: an answered question must not look like a rejection."""
+    return any(e["event"] == "slot" and e["name"] != "requested_slot" for e in events)
+
+
+@pytest.mark.parametrize(("said", "intent"), [("你好", "inform"), ("要多久能处理？", "faq")])
+async def test_a_greeting_or_question_keeps_the_form_going(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, said: str, intent: str
+) -> None:
+    slots = report(address=None, requested_slot="address")
+    changes = await run_form(dispatcher, text=said, intent=intent, slots=slots)
+    assert some_slot_is_set(changes["events"])
+
+
+@pytest.mark.parametrize("requested", ["address", "description"])
+async def test_modify_typed_at_a_question_is_no_answer(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, requested: str
+) -> None:
+    slots = report(**{requested: None, "requested_slot": requested})
+    changes = await run_form(dispatcher, text="修改", intent="nlu_fallback", slots=slots)
+    assert changes[requested] is None and changes["requested_slot"] == requested
+
+
+async def test_modify_typed_at_the_read_back_asks_what_to_change(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(dispatcher, text="修改", intent="nlu_fallback", slots=report())
+    assert changes["modifying"] is True
+    assert changes["requested_slot"] == "modify_field"
 
 
 async def test_place_correction_after_modify_names_district_and_street(
@@ -303,3 +337,51 @@ async def test_nothing_to_change_after_modify_goes_back_to_the_read_back(
     changes = await run_form(dispatcher, text="没有了", intent="deny", slots=slots)
     assert changes["modifying"] is False
     assert changes["requested_slot"] == "confirmed"
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "question"),
+    [
+        ("这个要多久能处理", "faq", True),
+        ("处理结果会通知我吗", "inquiry", True),
+        ("要多久", "inform", True),
+        ("楼下垃圾桶满了", "faq", False),
+        ("在福田区哪里？", "faq", False),
+        ("路灯坏了怎么没人修？", "streetlight", False),
+    ],
+)
+def test_what_is_a_question_in_the_form(said: str, intent: str, question: bool) -> None:
+    entities = [entity("district", "福田区")] if "福田区" in said else []
+    utterance = Utterance(text=said, intent=intent, confidence=0.9, entities=entities)
+    assert is_question(utterance) is question
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("对的，提交吧", "affirm"),
+        ("yes, submit", "affirm"),
+        ("OK thanks", "affirm"),
+        ("不知道", "dont_know"),
+        ("好的，不知道", "dont_know"),
+        ("不对，取消", "cancel"),
+        ("No", "deny"),
+        ("您好", "greet"),
+        ("now", None),
+        ("路灯没有亮", None),
+        ("宝安区新安街道", None),
+        ("对，就在建安一路", None),
+    ],
+)
+def test_reply_kinds_from_the_lexicon(said: str, kind: str | None) -> None:
+    assert reply_kind(Utterance(text=said, intent="inform", confidence=0.5)) == kind
+
+
+def test_nlu_is_trusted_only_on_short_texts_without_entities() -> None:
+    assert reply_kind(Utterance(text="嗯呐", intent="affirm", confidence=0.9)) == "affirm"
+    long = Utterance(text="对，在建安一路那边的小区门口", intent="affirm", confidence=0.99)
+    assert reply_kind(long) is None
+    with_place = Utterance(
+        text="是福田", intent="affirm", confidence=0.9, entities=[entity("district", "福田区")]
+    )
+    assert reply_kind(with_place) is None
