@@ -15,6 +15,7 @@ from actions.complaint_draft import cleared
 from actions.conversation import Utterance
 from actions.corrections import (
     contact_in,
+    correction_while_asked,
     description_change,
     find_corrections,
     modify_field_in,
@@ -169,8 +170,14 @@ async def continue_report(
     if handler is None:
         return {requested: None}
     report = new_subject_text(utterance)
-    if report is not None and requested != "description":
+    if report is not None:
         return await new_subject(client, dispatcher, utterance, values, report)
+    corrected = await correction_while_asked(
+        client=client, utterance=utterance, values=values, requested=requested
+    )
+    if corrected:
+        say(dispatcher, "correction_applied")
+        return {requested: None, **corrected}
     kind = reply_kind(utterance)
     if kind == "modify" and requested not in ("confirmed", "modify_field"):
         return {requested: None}  # "修改" is no answer: ask again, then read back as usual

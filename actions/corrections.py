@@ -117,7 +117,10 @@ def category_named_in(typed: str) -> Optional[str]:
 def category_change(utterance: Utterance, values: Dict[str, Any]) -> Optional[str]:
     """The new category of "不是路灯，是噪音" / "类别改成噪音", or None."""
     typed = utterance.free_text
-    markers = load_data("lexicon")["category_change_markers"]
+    lexicon = load_data("lexicon")
+    if not any(str(cue) in typed for cue in lexicon["category_change_cues"]):
+        return None
+    markers = lexicon["category_change_markers"]
     cut = max(
         (typed.rfind(str(marker)) + len(str(marker)) for marker in markers if marker in typed),
         default=-1,
@@ -143,6 +146,37 @@ async def place_correction(
         if place.address:
             return place_changes(values, place) if values.get("district") else {}
     return place_changes(values, await place_in(client, utterance))
+
+
+# Slots whose answer is a place or a phone number: an answer there is not read as a correction
+# of the place ("应该是建安一路" answers "where?").
+_PLACE_ANSWERS = ("district", "address", "phone")
+# Openings that name the place outright ("地址改成…"), recognised at any other question.
+_NAMED_PLACE = ("地点", "地址", "位置")
+
+
+async def correction_while_asked(
+    *, client: BackendClient, utterance: Utterance, values: Dict[str, Any], requested: str
+) -> Dict[str, Any]:
+    """A correction made while another question is asked ("补充：…", "不是路灯，是噪音",
+    "地址改成…"): its changes ({} when the message is just the answer)."""
+    if not utterance.free_text or requested in ("confirmed", "modify_field"):
+        return {}
+    if requested != "description" and values.get("description"):
+        changes = description_change(utterance, values)
+        if changes:
+            return changes
+    category = category_change(utterance, values)
+    if category and requested != "service_code":
+        return {"service_code": category}
+    openings = [
+        str(o)
+        for o in load_data("lexicon")["place_change_openings"]
+        if str(o).startswith(_NAMED_PLACE)
+    ]
+    if requested not in _PLACE_ANSWERS and strip_openings(utterance.free_text, openings):
+        return await place_correction(client, utterance, values)
+    return {}
 
 
 async def find_corrections(

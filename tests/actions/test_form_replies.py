@@ -385,3 +385,54 @@ def test_nlu_is_trusted_only_on_short_texts_without_entities() -> None:
         text="是福田", intent="affirm", confidence=0.9, entities=[entity("district", "福田区")]
     )
     assert reply_kind(with_place) is None
+
+
+async def test_an_addition_while_the_address_is_asked_goes_to_the_description(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(address=None, requested_slot="address")
+    changes = await run_form(
+        dispatcher, text="补充：晚上有人差点掉进去", intent="other", slots=slots
+    )
+    assert changes["description"] == f"{WELL}\n补充：晚上有人差点掉进去"
+    assert changes["address"] is None and changes["requested_slot"] == "address"
+
+
+async def test_a_category_correction_while_the_address_is_asked(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(service_code="streetlight", address=None, requested_slot="address")
+    changes = await run_form(dispatcher, text="不是路灯，是噪音", intent="streetlight", slots=slots)
+    assert changes["service_code"] == "noise"
+    assert changes["address"] is None and changes["requested_slot"] == "address"
+
+
+async def test_a_place_correction_while_the_contact_is_asked(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(contact_preference=None, requested_slot="contact_preference")
+    changes = await run_form(dispatcher, text="地址改成建安一路88号", intent="inform", slots=slots)
+    assert changes["address"] == "建安一路88号"
+    assert changes["requested_slot"] == "contact_preference"
+
+
+async def test_a_change_of_subject_when_the_description_is_asked_drops_the_opening(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(service_code="other", description=None, requested_slot="description")
+    changes = await run_form(
+        dispatcher, text="哦不对，我要说的是噪音，隔壁工地半夜施工", intent="noise", slots=slots
+    )
+    assert changes["description"] == "噪音，隔壁工地半夜施工"
+    assert changes["service_code"] == "noise"
+
+
+async def test_an_address_naming_a_category_word_is_just_the_address(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(service_code="noise", address=None, requested_slot="address")
+    changes = await run_form(
+        dispatcher, text="建安一路停车场旁边，是垃圾站", intent="inform", slots=slots
+    )
+    assert "service_code" not in changes
+    assert changes["address"] == "建安一路停车场旁边，是垃圾站"
