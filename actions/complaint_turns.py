@@ -35,7 +35,7 @@ from actions.messages import (
     say,
     text,
 )
-from actions.places import address_in, place_changes, place_in
+from actions.places import PLACE_LEVELS, address_in, place_changes, place_in
 from actions.replies import reply_kind
 from actions.urgency import urgent_kinds
 
@@ -199,19 +199,17 @@ async def new_subject(
 ) -> Dict[str, Any]:
     """Start the report again from "哦不对，我要说的是…", keeping what still applies."""
     say(dispatcher, "subject_changed")
-    changes = fresh_report()
+    category = subject_category(utterance, report)
+    retold = Utterance(text=report, intent=category, confidence=utterance.confidence)
+    changes = await start_report(
+        client=client, dispatcher=dispatcher, utterance=retold, values=values
+    )
+    changes["description"] = report
     changes["form_instance_id"] = values.get("form_instance_id") or changes["form_instance_id"]
     changes["photo"] = values.get("photo")
-    changes["request_type"] = request_type_of(report)
-    changes["service_code"] = subject_category(utterance, report)
-    changes["description"] = report
-    place = place_changes({}, await place_in(client, Utterance(text=report)))
-    changes.update(place)
-    changes.update(keep_on_new_subject(values, place))
-    contact = contact_in(utterance)
-    if contact:
-        changes["contact_preference"], changes["phone"] = contact
-    changes.update(await warn_if_urgent(client, dispatcher, report, {}))
+    named_place = {level: changes[level] for level in PLACE_LEVELS if changes.get(level)}
+    new_contact = contact_in(retold) is not None
+    changes.update(keep_on_new_subject(values, new_place=named_place, new_contact=new_contact))
     return changes
 
 

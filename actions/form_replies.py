@@ -16,8 +16,6 @@ from actions.corrections import category_named_in, strip_openings
 from actions.messages import load_data, say, text
 
 DONE_MODIFYING = {"modifying": False, "modify_field": None, "confirmed": None}
-# Slots kept when the citizen starts over with a new subject (unless the new message names them).
-KEPT_ON_NEW_SUBJECT = ("district", "street", "community", "address", "contact_preference", "phone")
 
 
 def no_more_detail(
@@ -78,10 +76,14 @@ def subject_category(utterance: Utterance, report: str) -> Optional[str]:
     return category_named_in(report) or utterance.category
 
 
-def keep_on_new_subject(values: Dict[str, Any], new_place: Dict[str, Any]) -> Dict[str, Any]:
-    """What still applies from the old report: its place when the new one names none, and
-    how to reply."""
-    kept = {slot: values.get(slot) for slot in ("contact_preference", "phone")}
+def keep_on_new_subject(
+    values: Dict[str, Any], *, new_place: Dict[str, Any], new_contact: bool
+) -> Dict[str, Any]:
+    """What still applies from the old report: its place and how to reply, unless the new
+    message names them."""
+    kept: Dict[str, Any] = {}
+    if not new_contact:
+        kept.update({slot: values.get(slot) for slot in ("contact_preference", "phone")})
     if not new_place:
         kept.update({slot: values.get(slot) for slot in ("district", "street", "community")})
         kept["address"] = values.get("address")

@@ -436,3 +436,17 @@ async def test_an_address_naming_a_category_word_is_just_the_address(
     )
     assert "service_code" not in changes
     assert changes["address"] == "建安一路停车场旁边，是垃圾站"
+
+
+async def test_a_change_of_subject_keeps_the_call_back_unless_it_names_another(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(contact_preference="phone", phone="13912345678", requested_slot="confirmed")
+    changes = await run_form(
+        dispatcher, text="不对，我要说的是噪音，工地半夜施工", intent="noise", slots=slots
+    )
+    assert (changes["contact_preference"], changes["phone"]) == ("phone", "13912345678")
+    changes = await run_form(
+        dispatcher, text="不对，我要说的是噪音，工地半夜施工，我要匿名", intent="noise", slots=slots
+    )
+    assert (changes["contact_preference"], changes["phone"]) == ("anonymous", None)
