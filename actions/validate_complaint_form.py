@@ -16,7 +16,7 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions import backend_client
-from actions.complaint_draft import FORM_NAME, cleared, form_values, next_slot
+from actions.complaint_draft import FORM_NAME, form_values, next_slot
 from actions.complaint_turns import (
     continue_report,
     fresh_report,
@@ -27,6 +27,7 @@ from actions.conversation import Utterance
 from actions.form_replies import answer_question
 from actions.messages import say
 from actions.replies import is_question, reply_kind
+from actions.submit_complaint import reset_events
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +117,7 @@ class ValidateComplaintForm(FormValidationAction):
 def cancel_events() -> List[EventType]:
     """The form ends with nothing to file (action_submit_complaint files only a confirmed
     report), its slots emptied."""
-    events: List[EventType] = [SlotSet(name, value) for name, value in cleared().items()]
-    events += [SlotSet("description_before", None), SlotSet(REQUESTED_SLOT, None)]
-    return [*events, ActiveLoop(None)]
+    return [*reset_events(), ActiveLoop(None)]
 
 
 def events_for(values: Dict[str, Any], changes: Dict[str, Any]) -> List[EventType]:
