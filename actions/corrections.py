@@ -116,9 +116,9 @@ def category_named_in(typed: str) -> Optional[str]:
 
 def category_change(utterance: Utterance, values: Dict[str, Any]) -> Optional[str]:
     """The new category of "不是路灯，是噪音" / "类别改成噪音", or None."""
-    typed = utterance.free_text
+    typed = utterance.free_text.lower()
     lexicon = load_data("lexicon")
-    if not any(str(cue) in typed for cue in lexicon["category_change_cues"]):
+    if not any(str(cue).lower() in typed for cue in lexicon["category_change_cues"]):
         return None
     markers = lexicon["category_change_markers"]
     cut = max(

@@ -450,3 +450,18 @@ async def test_a_change_of_subject_keeps_the_call_back_unless_it_names_another(
         dispatcher, text="不对，我要说的是噪音，工地半夜施工，我要匿名", intent="noise", slots=slots
     )
     assert (changes["contact_preference"], changes["phone"]) == ("anonymous", None)
+
+
+async def test_english_corrections(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(service_code="streetlight")
+    changes = await run_form(
+        dispatcher, text="It's not the streetlight, it's noise", intent="streetlight", slots=slots
+    )
+    assert changes["service_code"] == "noise"
+    changes = await run_form(
+        dispatcher, text="change the address to Gate 3 of the park", intent="inform", slots=report()
+    )
+    assert changes["address"] == "Gate 3 of the park"
+    assert changes["requested_slot"] == "confirmed"
