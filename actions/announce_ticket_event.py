@@ -1,8 +1,7 @@
 """`action_announce_ticket_event`: progress of a ticket pushed by the platform (进展通知).
 
 Runs on the external intent `EXTERNAL_ticket_event` (contracts.md): utters the platform's
-Chinese `event_message` (except the first dispatch of a ticket the filing message already
-announced) and, when the ticket was resolved (or a rating is overdue), asks for
+Chinese `event_message` and, when the ticket was resolved (or a rating is overdue), asks for
 a rating with 满意 / 基本满意 / 不满意.
 """
 
@@ -17,8 +16,6 @@ from actions.conversation import Utterance
 from actions.messages import intent_payload, message, say
 
 RATING_EVENTS = frozenset({"resolved", "rating_reminder"})
-# Set by action_submit_complaint (nlu/domain/dialogue.yml).
-ANNOUNCED_SLOT = "announced_ticket_no"
 
 
 def rating_buttons(ticket_no: str) -> List[Dict[str, str]]:
@@ -47,9 +44,6 @@ class AnnounceTicketEvent(Action):
         ticket_no = utterance.entity("ticket_no")
         kind = utterance.entity("event_kind")
         event_message = utterance.entity("event_message")
-        if kind == "dispatched" and ticket_no and ticket_no == tracker.get_slot(ANNOUNCED_SLOT):
-            # The filing message already said number, department and time limit (one message).
-            return [SlotSet(ANNOUNCED_SLOT, None)]
         if event_message:
             dispatcher.utter_message(text=event_message)
         if kind in RATING_EVENTS and ticket_no:

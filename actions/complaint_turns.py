@@ -20,6 +20,7 @@ from actions.corrections import (
     find_corrections,
     modify_field_in,
     slots_of_field,
+    within_known_area,
 )
 from actions.form_replies import (
     DONE_MODIFYING,
@@ -277,7 +278,7 @@ async def _address(
     unknown = load_data("lexicon")["unknown_words"]
     if utterance.intent == "deny" or (answer and any(word in answer for word in unknown)):
         return {"address": text("address_unknown")}
-    place = await address_in(client, utterance)
+    place = within_known_area(values, await address_in(client, utterance))
     return place_changes(values, place) or {"address": values.get("address")}
 
 

@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 from actions.backend_client import BackendClient
 from actions.conversation import Utterance
 from actions.messages import labels, load_data
-from actions.places import address_in, place_changes, place_in
+from actions.places import Place, address_in, place_changes, place_in
 
 CONTACT_PREFERENCES = ("chat", "phone", "anonymous")
 # A category intent this sure, with no place in the text, changes the category.
@@ -131,6 +131,15 @@ def category_change(utterance: Utterance, values: Dict[str, Any]) -> Optional[st
     return new if new and new != values.get("service_code") else None
 
 
+def within_known_area(values: Dict[str, Any], place: Place) -> Place:
+    """A place that names the district already known but no street refines the place below
+    the street: "彩田路口" in 福田区华富街道 keeps 华富街道 (the resolver names only the district
+    of a road that crosses several streets)."""
+    if place.district and place.district == values.get("district") and not place.street:
+        return Place(community=place.community, address=place.address)
+    return place
+
+
 async def place_correction(
     client: BackendClient, utterance: Utterance, values: Dict[str, Any]
 ) -> Dict[str, Any]:
@@ -141,6 +150,7 @@ async def place_correction(
     rest = strip_openings(utterance.free_text, load_data("lexicon")["place_change_openings"])
     if rest:
         place = await address_in(client, Utterance(text=rest, entities=utterance.entities))
+        place = within_known_area(values, place)
         if place.district or place.street or place.community:
             return place_changes(values, place)
         if place.address:

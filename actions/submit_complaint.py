@@ -19,8 +19,6 @@ from actions.timefmt import format_due
 
 log = logging.getLogger(__name__)
 
-ANNOUNCED_SLOT = "announced_ticket_no"
-
 
 def department_name(ticket: Ticket) -> Optional[str]:
     """The department in a ticket JSON (a name, or an object with a name)."""
@@ -85,18 +83,10 @@ class SubmitComplaint(Action):
             say_filed(
                 dispatcher, result.ticket, anonymous=values.get("contact_preference") == "anonymous"
             )
-            return [*reset_events(), *announced(result.ticket)]
-        say(dispatcher, "ticket_saved_offline")
-        get_retry_worker().ensure_running()
+        else:
+            say(dispatcher, "ticket_saved_offline")
+            get_retry_worker().ensure_running()
         return reset_events()
-
-
-def announced(ticket: Ticket) -> List[EventType]:
-    """Remember a ticket whose dispatch the filing message already told (number, department,
-    time limit), so the platform's notice of that dispatch is not said a second time."""
-    if ticket.get("state") != "dispatched" or not department_name(ticket):
-        return []
-    return [SlotSet(ANNOUNCED_SLOT, ticket.get("ticket_no"))]
 
 
 def reset_events() -> List[EventType]:

@@ -22,6 +22,7 @@ PLACES: dict[str, dict[str, str | None]] = {
     "南山区": {"district": "南山区"},
     "东门老街": {"district": "罗湖区", "street": "东门街道", "address": "东门老街"},
     "华富街道": {"district": "福田区", "street": "华富街道"},
+    "彩田路": {"district": "福田区", "address": "彩田路"},
     "宝安区": {"district": "宝安区"},
     "新安街道": {"district": "宝安区", "street": "新安街道"},
 }

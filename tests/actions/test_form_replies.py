@@ -465,3 +465,12 @@ async def test_english_corrections(
     )
     assert changes["address"] == "Gate 3 of the park"
     assert changes["requested_slot"] == "confirmed"
+
+
+async def test_a_road_in_the_known_district_keeps_the_street(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(district="福田区", street="华富街道", address=None, requested_slot="address")
+    changes = await run_form(dispatcher, text="彩田路口", intent="inform", slots=slots)
+    assert changes["address"] == "彩田路口"
+    assert "street" not in changes and "district" not in changes
