@@ -207,6 +207,10 @@ class BackendClient:
             return list(body.get("categories") or body.get("items") or [])
         return list(body or [])
 
+    async def urgent_kinds(self) -> Dict[str, Any]:
+        """The urgent words by kind (`{"kinds": [{"kind": "gas", "keywords": [...]}]}`)."""
+        return await self._request("GET", "/api/v1/catalogue/urgent")
+
     async def aclose(self) -> None:
         """Close the underlying connections."""
         await self._http.aclose()

@@ -74,7 +74,7 @@ class HandleFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         said = str((tracker.latest_message or {}).get("text") or "")
-        for kind in urgent_kinds(said):
+        for kind in await urgent_kinds(said):
             # Not understood, but it names a danger: say whom to call all the same.
             say(dispatcher, f"urgent_{kind}")
         if not misunderstood_twice(tracker.events) or tracker.get_slot("handed_off"):

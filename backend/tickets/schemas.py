@@ -58,6 +58,11 @@ class TicketIn(BaseModel):
     channel: Channel | None = None
     chat_id: Text | None = Field(default=None, max_length=128)
     media: list[MediaIn] = Field(default_factory=list, max_length=20)
+    caller_announces: bool = Field(
+        default=False,
+        description="the caller tells the citizen the ticket number, department and time limit "
+        "from this answer; the dispatch at creation is then not pushed to the chat again",
+    )
 
     def to_draft(self, *, source: TicketSource) -> TicketDraft:
         return TicketDraft(
@@ -77,6 +82,7 @@ class TicketIn(BaseModel):
             chat_id=self.chat_id,
             media=tuple(MediaDraft(file_id=m.file_id, url=m.url, kind=m.kind) for m in self.media),
             source=source,
+            caller_announces=self.caller_announces,
         )
 
 

@@ -4,9 +4,11 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 from tenacity import wait_none
 
 from actions.backend_client import BackendClient
@@ -19,6 +21,10 @@ PLACES: dict[str, dict[str, str | None]] = {
     "福田区": {"district": "福田区"},
     "南山区": {"district": "南山区"},
     "东门老街": {"district": "罗湖区", "street": "东门街道", "address": "东门老街"},
+    "华富街道": {"district": "福田区", "street": "华富街道"},
+    "彩田路": {"district": "福田区", "address": "彩田路"},
+    "宝安区": {"district": "宝安区"},
+    "新安街道": {"district": "宝安区", "street": "新安街道"},
 }
 
 
@@ -34,6 +40,16 @@ def locate(text: str) -> dict[str, Any]:
             kind = "street" if phrase.endswith("街道") else kind
             spans.append({"text": phrase, "start": start, "end": start + len(phrase), "kind": kind})
     return {**place, "spans": spans}
+
+
+# The platform's one list of urgent words (read as data: the actions never import the backend).
+CATALOGUE_FILE = Path(__file__).resolve().parents[2] / "backend/catalogue/data/catalogue.yml"
+
+
+def urgent_kinds_body() -> dict[str, Any]:
+    """What `GET /api/v1/catalogue/urgent` answers, from the shipped catalogue."""
+    raw = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))["urgent_kinds"]
+    return {"kinds": [{"kind": k, "keywords": v["keywords"]} for k, v in raw.items()]}
 
 
 SERVICE_TOKEN = "test-service-token"
@@ -82,6 +98,8 @@ class FakePlatform:
         if path in self.extra:
             return self.extra[path](request)
         body = json.loads(request.content) if request.content else {}
+        if path == "/api/v1/catalogue/urgent":
+            return httpx.Response(200, json=urgent_kinds_body())
         if path == "/api/v1/locate":
             return httpx.Response(200, json=locate(body.get("text") or ""))
         if path == "/api/v1/tickets" and request.method == "POST":

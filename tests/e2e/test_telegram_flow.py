@@ -105,11 +105,16 @@ def test_a_ticket_filed_on_telegram_is_followed_to_its_rating_and_reopens(
         "粤海街道",
     )
 
-    # Progress pushed through the outbox and Rasa: dispatched (at creation), accepted, resolved.
-    bot_says(api, chat, lambda c: ticket_no in text_of(c) and "派发" in text_of(c), after=mark)
+    # One confirmation: number, department and time limit in the filing message; the dispatch
+    # at creation is not told a second time (issue 10). Progress pushed through the outbox and
+    # Rasa: accepted, resolved.
+    assert "承办部门" in text_of(filed) and "办理时限" in text_of(filed)
+    filed_mark = mark
     mark = len(api.calls)
     staff_transition(platform, ticket_no, "accept", "已联系施工单位")
     bot_says(api, chat, lambda c: "签收" in text_of(c), after=mark)
+    # The outbox delivers a chat's notices in order, so the dispatch notice was handled by now.
+    assert not [c for c in api.calls[filed_mark:] if "派发" in text_of(c)]
     mark = len(api.calls)
     staff_transition(platform, ticket_no, "resolve", "已责令施工单位停止夜间打桩")
     bot_says(api, chat, lambda c: "已责令施工单位停止夜间打桩" in text_of(c), after=mark)

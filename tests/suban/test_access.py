@@ -52,6 +52,7 @@ CITIZEN_SIDE: frozenset[str] = frozenset(
         "GET /api/v1/citizens/{channel}/{chat_id}/tickets",
         "POST /api/v1/conversations/{channel}/{chat_id}/needs-human",
         "GET /api/v1/catalogue",
+        "GET /api/v1/catalogue/urgent",
         "POST /api/v1/locate",
         "POST /api/v1/understand",
     }
