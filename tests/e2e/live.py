@@ -1,4 +1,8 @@
-"""Fixtures that run the real Suban stack: Rasa server, action server and the platform."""
+"""Fixtures that run the real Suban stack: Rasa server, action server and the platform.
+
+A pytest plugin (tests/conftest.py loads it), so the end-to-end and the browser tests share one
+stack per session: Rasa takes 25-120 s to load its model.
+"""
 
 import threading
 import time
