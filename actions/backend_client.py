@@ -189,12 +189,15 @@ class BackendClient:
             headers=chat_headers(channel, chat_id),
         )
 
-    async def mark_needs_human(self, *, channel: str, chat_id: str, reason: str) -> None:
-        """Flag the conversation for a human operator (转人工)."""
+    async def mark_needs_human(
+        self, *, channel: str, chat_id: str, reason: str, kind: str = "asked"
+    ) -> None:
+        """Flag the conversation for a human operator (转人工); `kind` is why: "asked" (the
+        citizen asked for a person) or "misunderstood" (not understood twice in a row)."""
         await self._request(
             "POST",
             f"/api/v1/conversations/{channel}/{chat_id}/needs-human",
-            json={"reason": reason},
+            json={"reason": reason, "kind": kind},
         )
 
     async def catalogue(self) -> List[Dict[str, Any]]:

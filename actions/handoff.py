@@ -18,12 +18,12 @@ log = logging.getLogger(__name__)
 FALLBACK_INTENT = "nlu_fallback"
 
 
-async def mark_needs_human(tracker: Tracker, *, reason: str) -> bool:
+async def mark_needs_human(tracker: Tracker, *, reason: str, kind: str) -> bool:
     """Flag the conversation for an operator; False when the platform could not be told."""
     channel, chat_id = channel_and_chat(tracker.sender_id)
     try:
         await backend_client.get_backend().mark_needs_human(
-            channel=channel, chat_id=chat_id, reason=reason
+            channel=channel, chat_id=chat_id, reason=reason, kind=kind
         )
     except Exception:
         log.exception("marking %s as needing a human failed", tracker.sender_id)
@@ -57,7 +57,7 @@ class Handoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
-        if await mark_needs_human(tracker, reason=f"市民要求转人工：{text}"[:500]):
+        if await mark_needs_human(tracker, reason=f"市民要求转人工：{text}"[:500], kind="asked"):
             say(dispatcher, "handoff_done")
             return [SlotSet("handed_off", True)]
         say(dispatcher, "handoff_failed")
@@ -82,7 +82,9 @@ class HandleFallback(Action):
         texts = " / ".join(
             str(event.get("text") or "") for event in user_events(tracker.events)[-2:]
         )
-        if await mark_needs_human(tracker, reason=f"连续两次未能理解：{texts}"[:500]):
+        if await mark_needs_human(
+            tracker, reason=f"连续两次未能理解：{texts}"[:500], kind="misunderstood"
+        ):
             say(dispatcher, "fallback_handoff")
             return [SlotSet("handed_off", True)]
         return []

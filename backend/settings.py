@@ -1,5 +1,6 @@
 """One settings object for the platform, read from the environment and an optional `.env`."""
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -83,6 +84,10 @@ class Settings(BaseSettings):
     outbox_batch_size: int = 20
     outbox_max_attempts: int = 8
     reminder_window_hours: float = 4.0
+    # A claimed chat without operator activity this long goes back to the waiting list
+    # (seconds, or ISO 8601 like PT10M); the expiry job looks every interval
+    handoff_claim_timeout: timedelta = timedelta(minutes=10)
+    handoff_expiry_interval_seconds: float = 30.0
     timezone: str = "Asia/Shanghai"
 
     @field_validator("chat_rate_limit", "address_rate_limit", "photo_rate_limit")

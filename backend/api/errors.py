@@ -14,6 +14,7 @@ from backend.errors import (
     NotFound,
     Unavailable,
 )
+from backend.handoff.errors import ConversationNotFound, HeldByOther, NotHolder, TakeoverForbidden
 
 STATUS_BY_ERROR: dict[type[DomainError], int] = {
     InvalidRequest: 400,
@@ -22,6 +23,10 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     NotFound: 404,
     Conflict: 409,
     Unavailable: 503,
+    ConversationNotFound: 404,
+    HeldByOther: 409,  # the body names the holder
+    NotHolder: 403,
+    TakeoverForbidden: 403,
 }
 
 

@@ -6,13 +6,17 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from backend.inputs import RequiredText
-from storage.models import Conversation
+from storage.models import Conversation, HandoffReason
 
 
 class NeedsHumanRequest(BaseModel):
     """Why the bot hands the chat to a person."""
 
     reason: RequiredText = Field(min_length=1, max_length=500)
+    kind: HandoffReason = Field(
+        default=HandoffReason.asked,
+        description="asked (the citizen asked for a person) or misunderstood (twice in a row)",
+    )
 
 
 class MessageOut(BaseModel):
@@ -31,6 +35,7 @@ class ConversationOut(BaseModel):
     channel: str
     chat_id: str
     needs_human: bool
+    state: str
     started_at: datetime
     last_message_at: datetime
     messages: list[MessageOut] = []
@@ -44,6 +49,7 @@ class ConversationOut(BaseModel):
             channel=identity.channel,
             chat_id=identity.chat_id,
             needs_human=conversation.needs_human,
+            state=conversation.state,
             started_at=conversation.started_at,
             last_message_at=conversation.last_message_at,
             messages=[

@@ -1,4 +1,4 @@
-"""Recording what citizens said and what the bot answered; flagging chats that need a person."""
+"""Recording what citizens said and what the bot answered (who answers: backend.handoff)."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -6,15 +6,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.auth.actor import Actor
 from backend.citizens.service import get_or_create_identity
 from storage.models import (
     ChannelIdentity,
     Conversation,
+    ConversationState,
     Message,
     MessageDirection,
-    Ticket,
-    TicketSubscriber,
+    MessageRole,
     utcnow,
 )
 
@@ -25,14 +24,20 @@ CONVERSATION_GAP = timedelta(hours=6)
 def current_conversation(
     *, session: Session, identity: ChannelIdentity, now: datetime
 ) -> Conversation:
-    """The chat's ongoing conversation, or a new one after a long silence."""
+    """The chat's ongoing conversation, or a new one after a long silence.
+
+    One waiting for or held by a person goes on however long the silence: it is not the bot's.
+    """
     conversation = session.scalar(
         select(Conversation)
         .where(Conversation.channel_identity_id == identity.id)
         .order_by(Conversation.id.desc())
         .limit(1)
     )
-    if conversation is None or conversation.last_message_at < now - CONVERSATION_GAP:
+    if conversation is None or (
+        conversation.state == ConversationState.bot
+        and conversation.last_message_at < now - CONVERSATION_GAP
+    ):
         conversation = Conversation(
             channel_identity_id=identity.id, started_at=now, last_message_at=now
         )
@@ -59,6 +64,7 @@ def record_exchange(
         Message(
             conversation_id=conversation.id,
             direction=MessageDirection.inbound,
+            role=MessageRole.citizen,
             text=text,
             nlu=nlu,
             at=now,
@@ -69,6 +75,7 @@ def record_exchange(
             Message(
                 conversation_id=conversation.id,
                 direction=MessageDirection.outbound,
+                role=MessageRole.bot,
                 text=reply,
                 at=now,
             )
@@ -76,49 +83,3 @@ def record_exchange(
     conversation.last_message_at = now
     session.flush()
     return conversation
-
-
-def mark_needs_human(
-    *, session: Session, channel: str, chat_id: str, reason: str, now: datetime | None = None
-) -> Conversation:
-    """Flag the chat's conversation for an operator and keep the reason in its messages."""
-    now = now or utcnow()
-    identity = get_or_create_identity(session=session, channel=channel, chat_id=chat_id)
-    conversation = current_conversation(session=session, identity=identity, now=now)
-    conversation.needs_human = True
-    session.add(
-        Message(
-            conversation_id=conversation.id,
-            direction=MessageDirection.outbound,
-            text=f"[转人工] {reason}",
-            nlu={"handoff_reason": reason},
-            at=now,
-        )
-    )
-    session.flush()
-    return conversation
-
-
-def conversations_needing_human(
-    *, session: Session, actor: Actor, limit: int = 100
-) -> list[Conversation]:
-    """Conversations waiting for an operator that the staff member may see, longest-waiting first.
-
-    Operators and admins see every waiting chat. Department staff see only chats that follow a
-    ticket of their department (the citizen they are handling), never other departments'.
-    """
-    query = (
-        select(Conversation)
-        .where(Conversation.needs_human.is_(True))
-        .order_by(Conversation.last_message_at)
-        .limit(limit)
-    )
-    if not actor.sees_all_tickets:
-        department_id = actor.department_id if actor.department_id is not None else -1
-        followers = (
-            select(TicketSubscriber.channel_identity_id)
-            .join(Ticket, Ticket.id == TicketSubscriber.ticket_id)
-            .where(Ticket.department_id == department_id)
-        )
-        query = query.where(Conversation.channel_identity_id.in_(followers))
-    return list(session.scalars(query))

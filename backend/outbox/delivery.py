@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+DIRECT_TEXT_KINDS = frozenset({"operator_message", "operator_joined", "released", "ticket_filed"})
+"""Events whose `payload["text"]` is sent to the chat as written (an operator's message, the
+hand-over notices), without asking Rasa: the bot must not speak for a person."""
+
 
 @dataclass(frozen=True, slots=True)
 class OutboxMessage:
@@ -31,6 +35,13 @@ class OutboxMessage:
         if self.channel is None or self.chat_id is None:
             return None
         return f"{self.channel}:{self.chat_id}"
+
+    @property
+    def direct_text(self) -> str | None:
+        """The text to send as written, for the direct kinds; None when Rasa words it."""
+        if self.kind not in DIRECT_TEXT_KINDS:
+            return None
+        return str(self.payload.get("text") or "") or None
 
 
 class DeliveryOutcome(StrEnum):

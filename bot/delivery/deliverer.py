@@ -1,4 +1,5 @@
-"""The outbox deliverer: asks Rasa what to tell the citizen about an event, then tells them."""
+"""The outbox deliverer: asks Rasa what to tell the citizen about an event (or takes an
+operator's words as written), then tells them."""
 
 import logging
 from collections.abc import Callable, Mapping
@@ -66,25 +67,20 @@ class OutboxDeliverer:
         )
         if not stored:
             try:
-                stored = await self._ask_rasa_and_store(message, channel, chat_id, sender_id)
+                stored = await self._compose_and_store(message, channel, chat_id, sender_id)
             except RasaUnavailable as error:
                 return DeliveryResult.retry(str(error))
         if sender is None:
             return DeliveryResult.delivered()
         return await self._send(sender, chat_id, stored)
 
-    async def _ask_rasa_and_store(
+    async def _compose_and_store(
         self, message: OutboxMessage, channel: str, chat_id: str, sender_id: str
     ) -> list[StoredReply]:
-        entities = ticket_event_entities(message)
-        replies = await self._rasa.trigger_intent(
-            sender_id=sender_id, intent=TICKET_EVENT_INTENT, entities=entities
-        )
-        if not replies and entities["event_message"]:
-            log.warning("Rasa said nothing about %s; sending the event text", message.dedupe_key)
-            replies = [BotReply(text=entities["event_message"])]
-        if not replies:
-            raise RasaUnavailable(f"Rasa said nothing about {message.dedupe_key}")
+        if message.direct_text is not None:  # an operator's words: sent as written
+            replies = [BotReply(text=message.direct_text)]
+        else:
+            replies = await self._rasa_replies(message, sender_id)
         sent_at = self._clock() if channel in POLLED_CHANNELS else None
         return await run_in_transaction(
             self._session_factory,
@@ -97,6 +93,18 @@ class OutboxDeliverer:
                 sent_at=sent_at,
             ),
         )
+
+    async def _rasa_replies(self, message: OutboxMessage, sender_id: str) -> list[BotReply]:
+        entities = ticket_event_entities(message)
+        replies = await self._rasa.trigger_intent(
+            sender_id=sender_id, intent=TICKET_EVENT_INTENT, entities=entities
+        )
+        if not replies and entities["event_message"]:
+            log.warning("Rasa said nothing about %s; sending the event text", message.dedupe_key)
+            replies = [BotReply(text=entities["event_message"])]
+        if not replies:
+            raise RasaUnavailable(f"Rasa said nothing about {message.dedupe_key}")
+        return replies
 
     async def _send(
         self, sender: ChatSender, chat_id: str, stored: list[StoredReply]

@@ -4,15 +4,18 @@ from storage.models.base import Base, utcnow
 from storage.models.catalogue import ServiceCategory
 from storage.models.channels import ChatUpload, HeldMessage, OutboundMessage, TelegramUpdate
 from storage.models.citizens import ChannelIdentity, Citizen
-from storage.models.conversations import Conversation, Message
+from storage.models.conversations import Conversation, Message, NluCorrection
 from storage.models.deadlines import AlertKind, Deadline, DeadlineAlert
 from storage.models.departments import Department
 from storage.models.enums import (
     ActorKind,
     Channel,
     ContactPreference,
+    ConversationState,
     DepartmentLevel,
+    HandoffReason,
     MessageDirection,
+    MessageRole,
     OutboxStatus,
     RequestType,
     StaffRole,
@@ -42,13 +45,17 @@ __all__ = [
     "Citizen",
     "ContactPreference",
     "Conversation",
+    "ConversationState",
     "Deadline",
     "DeadlineAlert",
     "Department",
     "DepartmentLevel",
+    "HandoffReason",
     "HeldMessage",
     "Message",
     "MessageDirection",
+    "MessageRole",
+    "NluCorrection",
     "Open311ApiKey",
     "OutboundMessage",
     "OutboxEvent",

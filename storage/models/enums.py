@@ -17,6 +17,33 @@ class MessageDirection(StrEnum):
     outbound = "outbound"
 
 
+class MessageRole(StrEnum):
+    """Who speaks in a conversation's transcript."""
+
+    citizen = "citizen"
+    bot = "bot"
+    operator = "operator"
+    system = "system"  # hand-over events and operators' notes, never sent to the citizen
+
+
+class ConversationState(StrEnum):
+    """Who answers the citizen: the bot, nobody yet (waiting for a person), or one operator."""
+
+    bot = "bot"
+    waiting = "waiting"
+    held = "held"
+
+
+class HandoffReason(StrEnum):
+    """Why a conversation waits for a person (转人工原因)."""
+
+    asked = "asked"  # the citizen asked for a person
+    misunderstood = "misunderstood"  # the bot did not understand twice in a row
+    urgent = "urgent"  # urgent words (gas, fire, someone hurt)
+    angry = "angry"  # angry wording
+    operator = "operator"  # an operator stepped in on their own
+
+
 class DepartmentLevel(StrEnum):
     """The administrative level a department works at (市 / 区 / 街道)."""
 

@@ -18,6 +18,7 @@ async def test_asking_for_a_human_marks_the_conversation(
     (request,) = platform.calls("/needs-human")
     assert request.url.path == "/api/v1/conversations/telegram/77/needs-human"
     assert "转人工" in json.loads(request.content)["reason"]
+    assert json.loads(request.content)["kind"] == "asked"
     assert "人工客服" in texts(dispatcher)[0]
     assert slot_events(events) == {"handed_off": True}
 
@@ -37,7 +38,8 @@ async def test_two_misunderstandings_in_a_row_call_a_human(
     history = [user_event("呃那个", "nlu_fallback", 0.2), user_event("嗯这个", "nlu_fallback", 0.3)]
     tracker = make_tracker(text="嗯这个", intent="nlu_fallback", events=history)
     events = await HandleFallback().run(dispatcher, tracker, {})
-    assert len(platform.calls("/needs-human")) == 1
+    (request,) = platform.calls("/needs-human")
+    assert json.loads(request.content)["kind"] == "misunderstood"
     assert slot_events(events) == {"handed_off": True}
     assert "人工客服" in texts(dispatcher)[0]
 

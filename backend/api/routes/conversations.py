@@ -1,12 +1,26 @@
-"""`/api/v1/conversations`: handoff flags from the bot, the operators' waiting list."""
+"""`/api/v1/conversations`: the bot flags a chat; operators list, claim, answer, hand back.
 
-from fastapi import APIRouter
+Staff bearer tokens; the takeover routes are for operators and admins (department staff 403).
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from backend.api.auth import CitizenSideDep, StaffDep
-from backend.api.deps import SessionDep
+from backend.api.deps import SessionDep, SettingsDep
 from backend.conversations.schemas import ConversationOut, NeedsHumanRequest
-from backend.conversations.service import conversations_needing_human, mark_needs_human
-from storage.models import Channel
+from backend.handoff.queries import chat_summary, list_conversations, parse_state, transcript
+from backend.handoff.relay import send_operator_message
+from backend.handoff.schemas import (
+    ConversationSummaryOut,
+    MessageOut,
+    OperatorMessageIn,
+    ReleaseIn,
+    TranscriptOut,
+)
+from backend.handoff.service import claim, release, request_human
+from storage.models import Channel, HandoffReason
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 
@@ -19,20 +33,85 @@ def post_needs_human(
     session: SessionDep,
     actor: CitizenSideDep,
 ) -> ConversationOut:
-    """Mark the chat's conversation as needing a human operator (转人工)."""
-    conversation = mark_needs_human(
-        session=session, channel=channel, chat_id=chat_id, reason=body.reason
+    """Mark the chat's conversation as waiting for a human operator (转人工)."""
+    conversation = request_human(
+        session=session,
+        channel=channel,
+        chat_id=chat_id,
+        reason=HandoffReason(body.kind),
+        detail=body.reason,
     )
     return ConversationOut.of(conversation)
 
 
-@router.get("", response_model=list[ConversationOut])
-def get_conversations_needing_human(session: SessionDep, actor: StaffDep) -> list[ConversationOut]:
-    """Conversations waiting for an operator, with their messages, the longest-waiting first.
+@router.get("", response_model=list[ConversationSummaryOut])
+def get_conversations(
+    session: SessionDep,
+    actor: StaffDep,
+    state: Annotated[
+        str | None,
+        Query(description="waiting | held | active (waiting or held, the default) | all"),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[ConversationSummaryOut]:
+    """Conversations with reason, waiting time and holder, newest activity first.
 
-    Operators and admins see all; department staff only chats following a ticket of theirs.
+    Operators and admins see all; department staff only waiting or held chats following a
+    ticket of their department.
     """
-    return [
-        ConversationOut.of(conversation, with_messages=True)
-        for conversation in conversations_needing_human(session=session, actor=actor)
-    ]
+    summaries = list_conversations(
+        session=session, actor=actor, state=parse_state(state), limit=limit
+    )
+    return [ConversationSummaryOut.of(summary) for summary in summaries]
+
+
+@router.get("/{channel}/{chat_id}", response_model=TranscriptOut)
+def get_transcript(
+    channel: Channel, chat_id: str, session: SessionDep, actor: StaffDep
+) -> TranscriptOut:
+    """The chat's conversation: messages (citizen ones with the NLU's intent, confidence and
+    entities; sent ones with their delivery), state, holder, and the citizen's tickets."""
+    return TranscriptOut.of(
+        transcript(session=session, channel=channel, chat_id=chat_id, actor=actor)
+    )
+
+
+@router.post("/{channel}/{chat_id}/claim", response_model=ConversationSummaryOut)
+def post_claim(
+    channel: Channel, chat_id: str, session: SessionDep, settings: SettingsDep, actor: StaffDep
+) -> ConversationSummaryOut:
+    """Take over the chat (the bot goes silent for it); 409 naming the holder if someone else
+    holds it. A chat nobody flagged may be claimed too."""
+    claim(
+        session=session,
+        channel=channel,
+        chat_id=chat_id,
+        actor=actor,
+        timeout=settings.handoff_claim_timeout,
+    )
+    return ConversationSummaryOut.of(
+        chat_summary(session=session, channel=channel, chat_id=chat_id)
+    )
+
+
+@router.post("/{channel}/{chat_id}/messages", response_model=MessageOut, status_code=202)
+def post_message(
+    channel: Channel, chat_id: str, body: OperatorMessageIn, session: SessionDep, actor: StaffDep
+) -> MessageOut:
+    """Send a message to the citizen on their channel (queued in the outbox: 202); only the
+    holder may (403 otherwise). Its delivery shows in the transcript."""
+    message = send_operator_message(
+        session=session, channel=channel, chat_id=chat_id, actor=actor, text=body.text
+    )
+    return MessageOut.of(message)
+
+
+@router.post("/{channel}/{chat_id}/release", response_model=ConversationSummaryOut)
+def post_release(
+    channel: Channel, chat_id: str, body: ReleaseIn, session: SessionDep, actor: StaffDep
+) -> ConversationSummaryOut:
+    """Hand the chat back to the bot, with an optional note kept in the transcript."""
+    release(session=session, channel=channel, chat_id=chat_id, actor=actor, note=body.note)
+    return ConversationSummaryOut.of(
+        chat_summary(session=session, channel=channel, chat_id=chat_id)
+    )

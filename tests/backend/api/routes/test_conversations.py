@@ -10,7 +10,7 @@ def test_flagged_chats_reach_the_operators_list(app_client: TestClient) -> None:
     assert app_client.post(path, json={"reason": "x"}).status_code == 401
     flagged = app_client.post(path, json={"reason": "连续两次未能理解"}, headers=SERVICE)
     assert flagged.status_code == 200, flagged.text
-    assert flagged.json()["needs_human"] is True
+    assert (flagged.json()["needs_human"], flagged.json()["state"]) == (True, "waiting")
 
     assert app_client.get("/api/v1/conversations").status_code == 401
     assert app_client.get("/api/v1/conversations", headers=SERVICE).status_code == 401
@@ -18,7 +18,8 @@ def test_flagged_chats_reach_the_operators_list(app_client: TestClient) -> None:
     assert waiting.status_code == 200
     [conversation] = waiting.json()
     assert (conversation["channel"], conversation["chat_id"]) == ("web", "abc12345")
-    assert conversation["messages"][-1]["text"] == "[转人工] 连续两次未能理解"
+    assert (conversation["state"], conversation["reason"]) == ("waiting", "asked")
+    assert conversation["reason_detail"] == "连续两次未能理解"
 
 
 def test_department_staff_see_only_chats_of_their_tickets(app_client: TestClient) -> None:
@@ -37,7 +38,7 @@ def test_department_staff_see_only_chats_of_their_tickets(app_client: TestClient
         assert response.status_code == 200
         return [f"{c['channel']}/{c['chat_id']}" for c in response.json()]
 
-    assert chats(operator) == ["telegram/1001", "web/stranger"]
+    assert sorted(chats(operator)) == ["telegram/1001", "web/stranger"]
     assert chats(own) == ["telegram/1001"]
     assert chats(other) == []
 
