@@ -25,7 +25,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 # full cache evicts it, so an unchanged model would be retrained on every start.
 export RASA_MAX_CACHE_SIZE ?= 5000
 
-.PHONY: help setup secrets train run test lint rasa-check browsers eval-nlu bench clean
+.PHONY: help setup secrets train run test lint rasa-check browsers eval-nlu bench clean admin
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,12 @@ run: train secrets  ## start Rasa, the action server and the platform (Ctrl-C st
 	@echo "==> starting Rasa :$(RASA_PORT), actions :$(ACTION_SERVER_PORT), platform :$(PLATFORM_PORT)"
 	@echo "    web chat: http://127.0.0.1:$(PLATFORM_PORT)/chat   health: http://127.0.0.1:$(PLATFORM_PORT)/healthz"
 	@$(VENV)/honcho start -f Procfile -e .env,$(SECRETS)
+
+# `make admin USER=name`: only a USER given on the command line counts (the shell's is the login).
+USER_NAME := $(if $(filter command line,$(origin USER)),$(USER),)
+admin: secrets  ## create a console admin: make admin USER=name (asks for the password)
+	@test -n "$(USER_NAME)" || { echo "usage: make admin USER=name"; exit 2; }
+	@$(WITH_SECRETS) $(VENV)/python -m suban admin create "$(USER_NAME)"
 
 lint: setup  ## ruff and the import contracts
 	$(VENV)/ruff check .

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     # How long the web chat's session cookie (who is chatting) lasts without a visit
     webchat_session_days: int = Field(default=90, ge=1)
 
+    # The console (/console): how long a login lasts, whether its cookie is Secure (unset:
+    # when PUBLIC_BASE_URL is https), and login attempts allowed per address and per username
+    console_session_hours: int = Field(default=12, ge=1)
+    console_cookie_secure: bool | None = None
+    console_login_rate_limit: str = "10/minute;50/hour"
+
     admin_api_token: str | None = None
     # Bearer token the bot and the Rasa actions send on citizen-side calls (create a ticket,
     # a chat's tickets, status, cancel, rating, locate, catalogue). Unset, those calls are

@@ -1,4 +1,5 @@
-"""`python -m suban`: serve the platform; `python -m suban secrets`: make the missing secrets."""
+"""`python -m suban`: serve the platform; `secrets`: make the missing secrets;
+`admin create <username>`: a console admin."""
 
 import argparse
 import logging
@@ -8,6 +9,7 @@ from pathlib import Path
 import uvicorn
 
 from backend.settings import SECRETS_FILE, get_settings
+from suban.admin_command import create_admin, read_password
 from suban.first_start import ensure_secrets
 from suban.log_masking import install_on_root, logging_config
 
@@ -47,9 +49,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     secrets.add_argument("--file", type=Path, default=SECRETS_FILE, help="where they are kept")
     secrets.add_argument("--env-file", type=Path, default=Path(".env"), help="the .env to honour")
+    admin = commands.add_parser("admin", help="console users")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    create = admin_commands.add_parser("create", help="create an admin who can log in")
+    create.add_argument("username")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin's first line"
+    )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "secrets":
         make_secrets(secrets_file=args.file, env_file=args.env_file)
+    elif args.command == "admin":
+        password = read_password(from_stdin=args.password_stdin, stdin=sys.stdin)
+        sys.exit(create_admin(settings=get_settings(), username=args.username, password=password))
     else:
         serve()
 

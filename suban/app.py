@@ -17,6 +17,7 @@ from backend.settings import Settings, get_settings
 from bot.channels import running_channels
 from bot.telegram.webhook import router as telegram_webhook_router
 from bot.webchat.routes import router as webchat_router
+from console.app import install_console
 from storage.db import create_db_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(LimitRequestBody, max_bytes=settings.max_request_bytes)
     app.add_middleware(RefuseControlCharacters)
+    install_console(app, settings)  # its session cookie, error pages, routes, static files
     app.add_middleware(SecurityHeaders)  # added last: outermost, so every answer has its headers
     app.include_router(api_router)
     app.include_router(webchat_router)

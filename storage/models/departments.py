@@ -24,6 +24,8 @@ class Department(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     phone: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(default=True)
+    # a Telegram chat told about this department's reminders and escalations (optional)
+    telegram_chat_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped["Department | None"] = relationship(remote_side=[id])

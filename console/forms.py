@@ -1,0 +1,45 @@
+"""After a form post: a one-time message for the next page, and the redirect to it.
+
+A domain error (illegal transition, missing note, …) rolls the request's work back and shows
+its message; nothing half-done is committed.
+"""
+
+from collections.abc import Callable
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
+
+from backend.errors import DomainError
+
+FLASH_KEY = "flash"
+
+
+def flash(request: Request, *, kind: str, text: str) -> None:
+    """A message the next page shows once (kind: ok | error | secret)."""
+    request.session[FLASH_KEY] = {"kind": kind, "text": text}
+
+
+def take_flash(request: Request) -> dict[str, str] | None:
+    """The message left for this page, removed from the session."""
+    value = request.session.pop(FLASH_KEY, None)
+    return value if isinstance(value, dict) else None
+
+
+def see_other(url: str) -> RedirectResponse:
+    """Go to the page (303, so the browser GETs it)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def attempt(
+    request: Request, session: Session, *, work: Callable[[], str], back: str
+) -> RedirectResponse:
+    """Run `work` (it returns the success message); on a domain error roll back and say why."""
+    try:
+        message = work()
+    except DomainError as error:
+        session.rollback()
+        flash(request, kind="error", text=error.message)
+    else:
+        flash(request, kind="ok", text=message)
+    return see_other(back)
