@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from backend.settings import Settings
 from suban.app import create_app
@@ -28,6 +29,7 @@ class Platform:
 
     url: str
     settings: Settings
+    app: FastAPI
     rasa: RasaStack
     bot_api: FakeBotApi
 
@@ -62,10 +64,13 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
             telegram_api_file_url=bot_api.file_url,
             uploads_dir=tmp_path_factory.mktemp("e2e-uploads"),
             outbox_interval_seconds=0.5,
+            # the browser tests log staff in many times from this one address
+            console_login_rate_limit="1000/minute",
             _env_file=None,
         )
+        app = create_app(settings)
         server = uvicorn.Server(
-            uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
         )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
@@ -75,7 +80,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
                 raise RuntimeError("the platform did not start")
             time.sleep(0.1)
         try:
-            yield Platform(url=url, settings=settings, rasa=stack, bot_api=bot_api.api)
+            yield Platform(url=url, settings=settings, app=app, rasa=stack, bot_api=bot_api.api)
         finally:
             server.should_exit = True
             thread.join(timeout=30)
