@@ -1,5 +1,6 @@
 """The platform's periodic work on APScheduler: the deadline sweep, the outbox dispatcher, the
-release of messages held by the chat rate limits, and the retention of uploads and chat messages.
+release of messages held by the chat rate limits, the retention of uploads and chat messages,
+and the return of idle operator claims to the waiting list.
 
 Both jobs are stateless (deadlines and pending messages are database rows), so a restart loses
 nothing and several replicas may run them side by side: rows are claimed with
@@ -14,6 +15,7 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.handoff.service import run_claim_expiry
 from backend.outbox.delivery import Deliver
 from backend.outbox.dispatcher import dispatch_pending
 from backend.retention import run_retention
@@ -29,6 +31,7 @@ OUTBOX_JOB_ID = "outbox-dispatch"
 RATING_JOB_ID = "rating-followup"
 HELD_JOB_ID = "held-release"
 RETENTION_JOB_ID = "retention"
+HANDOFF_JOB_ID = "handoff-claim-expiry"
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -118,6 +121,19 @@ def build_background_jobs(
 
     jobs.add_job(
         job_id=RETENTION_JOB_ID, seconds=settings.retention_interval_seconds, work=retention
+    )
+
+    async def claim_expiry() -> None:
+        await asyncio.to_thread(
+            run_claim_expiry,
+            session_factory=session_factory,
+            timeout=settings.handoff_claim_timeout,
+        )
+
+    jobs.add_job(
+        job_id=HANDOFF_JOB_ID,
+        seconds=settings.handoff_expiry_interval_seconds,
+        work=claim_expiry,
     )
     if release_held is not None:
         jobs.add_job(

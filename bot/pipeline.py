@@ -6,11 +6,22 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.conversations.service import record_exchange
+from backend.handoff.hand_back import reset_events
+from backend.handoff.relay import (
+    ChatTurn,
+    bot_reset_done,
+    chat_turn,
+    record_for_operator,
+    take_queue_notice,
+)
+from backend.handoff.service import request_human
+from backend.handoff.triggers import reason_in_text, reason_label
 from backend.inputs import clean_text
 from backend.rasa.client import UNAVAILABLE_TEXT, RasaClient, RasaUnavailable
 from backend.rasa.replies import BotReply
 from bot.texts import bot_text
 from bot.transactions import run_in_transaction
+from storage.models import ConversationState, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +42,36 @@ async def handle_inbound(
 ) -> list[BotReply]:
     """Send a citizen's message to Rasa; when Rasa fails, answer with a polite apology.
 
-    With a `session_factory`, the exchange is recorded with what the NLU understood. A message
-    with nothing in it once control characters are stripped gets a prompt and never reaches
-    Rasa (its intent classifier fails on a text without features, which looked like an outage).
+    With a `session_factory`, the exchange is recorded with what the NLU understood, and the
+    hand-over applies: a chat held by an operator gets no bot reply (its message goes to the
+    operator with an NLU hint from `/model/parse`, which leaves Rasa's conversation alone);
+    urgent or angry wording puts the chat in the operators' queue, and the citizen is told
+    their place in it once. A message with nothing in it once control characters are stripped
+    gets a prompt and never reaches Rasa (its intent classifier fails on a text without
+    features, which looked like an outage).
     """
     text = clean_text(text).strip()
     if not text:
         return [BotReply(text=bot_text("blank_message"))]
+    chat = str(chat_id)
     conversation_id = sender_id(channel=channel, chat_id=chat_id)
+    turn = None
+    if session_factory is not None:
+        turn = await _turn(session_factory, channel, chat, text)
+        if (
+            turn is not None
+            and turn.held
+            and await _relay_to_operator(rasa, session_factory, channel, chat, text)
+        ):
+            return []
     nlu: dict[str, Any] | None = None
     try:
+        if turn is not None and turn.bot_reset_pending and turn.conversation_id is not None:
+            await _reset_bot(rasa, session_factory, conversation_id, turn.conversation_id)
         replies = await rasa.send_message(
             sender_id=conversation_id,
             text=text,
-            metadata={"channel": channel, "chat_id": str(chat_id), **(metadata or {})},
+            metadata={"channel": channel, "chat_id": chat, **(metadata or {})},
         )
         if session_factory is not None:
             nlu = _nlu_summary(await rasa.latest_message(sender_id=conversation_id))
@@ -52,8 +79,84 @@ async def handle_inbound(
         log.exception("Rasa unavailable for %s", conversation_id)
         replies = [BotReply(text=UNAVAILABLE_TEXT)]
     if session_factory is not None:
-        await _record(session_factory, channel, str(chat_id), text, nlu, replies)
+        replies += await _queue_notice(session_factory, channel, chat)
+        await _record(session_factory, channel, chat, text, nlu, replies)
     return replies
+
+
+async def _turn(
+    session_factory: sessionmaker[Session], channel: str, chat: str, text: str
+) -> ChatTurn | None:
+    """Who answers the chat; urgent or angry words call a person in (the bot answers too)."""
+    reason = reason_in_text(text=text)
+
+    def work(session: Session) -> ChatTurn:
+        turn = chat_turn(session=session, channel=channel, chat_id=chat)
+        if reason is not None and turn.state == ConversationState.bot:
+            request_human(
+                session=session,
+                channel=channel,
+                chat_id=chat,
+                reason=reason,
+                detail=f"{reason_label(reason)}：{text}"[:500],
+            )
+        return turn
+
+    try:
+        return await run_in_transaction(session_factory, work)
+    except Exception:  # the bot still answers when the hand-over cannot be looked up
+        log.exception("could not look up the hand-over state of %s:%s", channel, chat)
+        return None
+
+
+async def _relay_to_operator(
+    rasa: RasaClient, session_factory: sessionmaker[Session], channel: str, chat: str, text: str
+) -> bool:
+    """Record the message for the operator holding the chat; False when nobody holds it now."""
+    try:
+        nlu: dict[str, Any] | None = _nlu_summary(await rasa.parse(text=text))
+    except RasaUnavailable:
+        log.warning("no NLU hint for %s:%s (Rasa unavailable)", channel, chat)
+        nlu = None
+    recorded = await run_in_transaction(
+        session_factory,
+        lambda session: record_for_operator(
+            session=session, channel=channel, chat_id=chat, text=text, nlu=nlu
+        ),
+    )
+    return recorded is not None
+
+
+async def _reset_bot(
+    rasa: RasaClient,
+    session_factory: sessionmaker[Session] | None,
+    sender: str,
+    conversation_id: int,
+) -> None:
+    """After a hand-back, drop Rasa's half-filled form before the bot answers again."""
+    await rasa.append_events(sender_id=sender, events=reset_events(domain=await rasa.domain()))
+    if session_factory is not None:
+        await run_in_transaction(
+            session_factory,
+            lambda session: bot_reset_done(session=session, conversation_id=conversation_id),
+        )
+
+
+async def _queue_notice(
+    session_factory: sessionmaker[Session], channel: str, chat: str
+) -> list[BotReply]:
+    """The citizen's place in the operators' queue, once when the chat starts waiting."""
+    try:
+        notice = await run_in_transaction(
+            session_factory,
+            lambda session: take_queue_notice(
+                session=session, channel=channel, chat_id=chat, now=utcnow()
+            ),
+        )
+    except Exception:
+        log.exception("could not tell %s:%s their place in the queue", channel, chat)
+        return []
+    return [BotReply(text=notice)] if notice else []
 
 
 def _nlu_summary(latest: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from backend.auth.actor import Actor
 from backend.handoff.errors import ConversationNotFound
 from backend.handoff.notices import add_message, send_to_citizen
-from backend.handoff.service import chat_conversation, ensure_operator, holder_name, touch
+from backend.handoff.service import chat_conversation, held_conversation, holder_name
 from backend.handoff.texts import handoff_text
 from storage.models import Conversation, ConversationState, Message, MessageRole, utcnow
 
@@ -82,10 +82,10 @@ def send_operator_message(
     now: datetime | None = None,
 ) -> Message:
     """The holder's message to the citizen, queued in the outbox; NotHolder for anyone else."""
-    ensure_operator(actor)
     now = now or utcnow()
-    conversation = chat_conversation(session=session, channel=channel, chat_id=chat_id)
-    touch(session=session, conversation=conversation, actor=actor, now=now)
+    conversation = held_conversation(
+        session=session, channel=channel, chat_id=chat_id, actor=actor, now=now
+    )
     return send_to_citizen(
         session,
         conversation,

@@ -5,10 +5,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from backend.handoff.filing import TicketCorrection
 from backend.handoff.queries import ConversationSummary, Transcript, TranscriptEntry
-from backend.inputs import RequiredText, Text
-from backend.tickets.schemas import TicketSummary
-from storage.models import Message
+from backend.inputs import RequiredText, RowId, Text
+from backend.tickets.drafts import TicketDraft
+from backend.tickets.schemas import TicketIn, TicketSummary
+from storage.models import Message, TicketSource
 
 
 class ConversationSummaryOut(BaseModel):
@@ -91,7 +93,7 @@ class ReleaseIn(BaseModel):
     note: Text | None = Field(default=None, max_length=2000)
 
 
-class MessageOut(BaseModel):
+class QueuedMessageOut(BaseModel):
     """A message queued for the citizen."""
 
     id: int
@@ -102,5 +104,42 @@ class MessageOut(BaseModel):
     outbox_event_id: int | None
 
     @classmethod
-    def of(cls, message: Message) -> "MessageOut":
+    def of(cls, message: Message) -> "QueuedMessageOut":
         return cls.model_validate(message, from_attributes=True)
+
+
+class TicketForCitizenIn(TicketIn):
+    """A ticket the operator files for the chat's citizen (channel and chat come from the URL).
+
+    `message_id`: the citizen's message it is about; when the NLU predicted another category
+    for it, the pair is kept as a labelled example.
+    """
+
+    message_id: RowId | None = None
+
+    def draft(self) -> TicketDraft:
+        return self.to_draft(source=TicketSource.chat)
+
+
+class TicketCorrectionIn(BaseModel):
+    """What the operator corrects; fields left out stay as they are."""
+
+    service_code: Text | None = Field(default=None, max_length=32)
+    district: Text | None = Field(default=None, max_length=32)
+    street: Text | None = Field(default=None, max_length=32)
+    address: Text | None = Field(default=None, max_length=255)
+    description: Text | None = Field(default=None, max_length=5000)
+    reason: Text | None = Field(default=None, max_length=500)
+    message_id: RowId | None = Field(
+        default=None, description="the citizen's message the NLU misread (default: the latest)"
+    )
+
+    def correction(self) -> TicketCorrection:
+        return TicketCorrection(
+            service_code=self.service_code,
+            district=self.district,
+            street=self.street,
+            address=self.address,
+            description=self.description,
+            reason=self.reason,
+        )

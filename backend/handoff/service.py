@@ -8,7 +8,7 @@ naming the holder), and an idle claim given back by the expiry job cannot undo a
 from datetime import datetime, timedelta
 
 from sqlalchemy import Update, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from backend.auth.actor import Actor
 from backend.citizens.service import get_or_create_identity
@@ -115,6 +115,8 @@ def request_human(
             queue_told_at=None,
         ),
     )
+    if started:
+        state_event(session, conversation, EventKind.waiting, reason=reason.value)
     add_message(
         session,
         conversation,
@@ -123,8 +125,6 @@ def request_human(
         nlu={"handoff_reason": reason.value, "detail": detail},
         now=now,
     )
-    if started:
-        state_event(session, conversation, EventKind.waiting, reason=reason.value)
     return conversation
 
 
@@ -196,6 +196,16 @@ def touch(*, session: Session, conversation: Conversation, actor: Actor, now: da
     )
     if not held:
         raise NotHolder(conversation.holder if conversation.state == "held" else None)
+
+
+def held_conversation(
+    *, session: Session, channel: str, chat_id: str, actor: Actor, now: datetime
+) -> Conversation:
+    """The chat's conversation when `actor` holds it, the claim kept alive; NotHolder else."""
+    ensure_operator(actor)
+    conversation = chat_conversation(session=session, channel=channel, chat_id=chat_id)
+    touch(session=session, conversation=conversation, actor=actor, now=now)
+    return conversation
 
 
 def release(
@@ -297,3 +307,9 @@ def expire_claims(
         state_event(session, conversation, expired_holder=holder)
         moved.append(conversation)
     return moved
+
+
+def run_claim_expiry(*, session_factory: sessionmaker[Session], timeout: timedelta) -> int:
+    """The expiry job's round: idle claims back to waiting, in one transaction; how many."""
+    with session_factory.begin() as session:
+        return len(expire_claims(session=session, timeout=timeout))

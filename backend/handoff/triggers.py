@@ -7,6 +7,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from backend.catalogue.data import is_urgent_text
+from backend.handoff.texts import handoff_text
 from storage.models import HandoffReason
 
 TRIGGERS_FILE = Path(__file__).parent / "data" / "triggers.yml"
@@ -31,3 +32,8 @@ def reason_in_text(*, text: str) -> HandoffReason | None:
     if any(word in text for word in load_triggers().angry):
         return HandoffReason.angry
     return None
+
+
+def reason_label(reason: HandoffReason) -> str:
+    """How a reason reads in the transcript and the inbox (texts.yml `reason_*`)."""
+    return handoff_text(f"reason_{reason.value}")

@@ -90,3 +90,29 @@ class RasaClient:
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"Rasa parse failed: {exc}") from exc
         return response.json()
+
+    async def domain(self) -> dict[str, Any]:
+        """The loaded model's domain (`GET /domain`, JSON): its slots, forms, responses."""
+        try:
+            response = await self._http.get(
+                f"{self._base_url}/domain",
+                params=self._params,
+                headers={"Accept": "application/json"},
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa domain failed: {exc}") from exc
+        return response.json()
+
+    async def append_events(self, *, sender_id: str, events: list[dict[str, Any]]) -> None:
+        """Append events to a conversation's tracker (`POST …/tracker/events`), e.g. to reset
+        a form; nothing is said to the citizen."""
+        try:
+            response = await self._http.post(
+                f"{self._base_url}/conversations/{sender_id}/tracker/events",
+                json=events,
+                params={**self._params, "include_events": "NONE"},
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa tracker events failed: {exc}") from exc

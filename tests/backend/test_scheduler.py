@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.outbox.delivery import DeliveryResult, OutboxMessage
 from backend.scheduler import (
+    HANDOFF_JOB_ID,
     HELD_JOB_ID,
     OUTBOX_JOB_ID,
     RATING_JOB_ID,
@@ -38,7 +39,7 @@ def test_no_outbox_job_without_a_deliverer(
     jobs = build_background_jobs(
         settings=settings_for(database_url), session_factory=session_factory, deliver=None
     )
-    assert jobs.job_ids == [SWEEP_JOB_ID, RATING_JOB_ID, RETENTION_JOB_ID]
+    assert jobs.job_ids == [SWEEP_JOB_ID, RATING_JOB_ID, RETENTION_JOB_ID, HANDOFF_JOB_ID]
 
 
 def test_jobs_never_overlap_and_coalesce(
@@ -48,7 +49,13 @@ def test_jobs_never_overlap_and_coalesce(
     jobs = build_background_jobs(
         settings=settings, session_factory=session_factory, deliver=deliver_nothing
     )
-    assert jobs.job_ids == [SWEEP_JOB_ID, RATING_JOB_ID, RETENTION_JOB_ID, OUTBOX_JOB_ID]
+    assert jobs.job_ids == [
+        SWEEP_JOB_ID,
+        RATING_JOB_ID,
+        RETENTION_JOB_ID,
+        HANDOFF_JOB_ID,
+        OUTBOX_JOB_ID,
+    ]
     for job_id, seconds in ((SWEEP_JOB_ID, 90), (OUTBOX_JOB_ID, 3)):
         job = jobs.scheduler.get_job(job_id)
         assert job.max_instances == 1

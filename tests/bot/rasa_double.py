@@ -27,6 +27,17 @@ class RasaDouble:
     trigger_replies: Callable[[dict[str, Any]], Replies] = lambda body: [
         {"text": body["entities"]["event_message"]}
     ]
+    appended: list[dict[str, Any]] = field(default_factory=list)  # tracker events, by sender
+    parsed: list[str] = field(default_factory=list)  # texts sent to /model/parse
+    domain: dict[str, Any] = field(
+        default_factory=lambda: {
+            "slots": {
+                "description": {"type": "text"},
+                "handed_off": {"type": "bool", "initial_value": False},
+            },
+            "forms": {"complaint_form": {"required_slots": ["description"]}},
+        }
+    )
     down: bool = False
     token: str = "rasa-double-token"
     nlu_of: Callable[[str], dict[str, Any]] = lambda text: {
@@ -48,9 +59,16 @@ class RasaDouble:
         if request.method == "GET" and request.url.path.endswith("/tracker"):
             latest = self.nlu_of(self.texts[-1]) if self.messages else {}
             return httpx.Response(200, json={"latest_message": latest})
+        if request.method == "GET" and request.url.path == "/domain":
+            return httpx.Response(200, json=self.domain)
         body = json.loads(request.content)
         if request.url.path == "/model/parse":
+            self.parsed.append(body["text"])
             return httpx.Response(200, json={"text": body["text"], **self.nlu_of(body["text"])})
+        if request.url.path.endswith("/tracker/events"):
+            sender = request.url.path.split("/")[2]
+            self.appended.append({"sender": sender, "events": body})
+            return httpx.Response(200, json={"sender_id": sender})
         if request.url.path == CHANNEL_PATH:
             self.messages.append(body)
             replies = [

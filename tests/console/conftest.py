@@ -57,6 +57,30 @@ def console_client(app_settings: Settings) -> Iterator[TestClient]:
         yield client
 
 
+def add_user(
+    client: TestClient, username: str, role: StaffRole, department_id: int | None = None
+) -> None:
+    """One more console user (password PASSWORD)."""
+    factory: sessionmaker[Session] = client.app.state.session_factory  # type: ignore[attr-defined]
+    with factory.begin() as session:
+        create_staff_user(
+            session=session,
+            username=username,
+            password=PASSWORD,
+            role=role,
+            department_id=department_id,
+        )
+
+
+def other_department(client: TestClient, department_id: int) -> int:
+    """Some department that is not this one."""
+    factory: sessionmaker[Session] = client.app.state.session_factory  # type: ignore[attr-defined]
+    with factory() as session:
+        found = session.scalar(select(Department.id).where(Department.id != department_id))
+    assert found is not None
+    return found
+
+
 def log_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     """Log in through the form; the CSRF token of the new session."""
     token = csrf_of(client.get("/console/login").text)

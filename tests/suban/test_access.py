@@ -9,6 +9,7 @@ import re
 import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from backend.settings import Settings
 from suban.app import create_app
@@ -33,6 +34,7 @@ PUBLIC: dict[str, str] = {
     "GET /chat/api/updates": "the web chat: a browser session polls its own notices",
     "GET /chat/uploads/{name}": "the web chat: photos by unguessable name",
     "POST /telegram/webhook": "Telegram's own secret header (404 when webhook mode is off)",
+    "GET /console/login": "the console's login form (no data; its CSRF token only)",
 }
 """Routes that answer without a bearer token, and why that is right."""
 
@@ -54,6 +56,11 @@ CITIZEN_SIDE: frozenset[str] = frozenset(
 )
 """Routes the bot may call with SERVICE_API_TOKEN; every other guarded route is staff-only."""
 
+CONSOLE_SESSION_ONLY: frozenset[str] = frozenset(
+    {"POST /console/login", "POST /console/logout", "POST /console/language"}
+)
+"""Console posts that need no login, only the CSRF token of the browser's session (403)."""
+
 PARAMETER = re.compile(r"\{(\w+)\}")
 SAMPLES = {"format": "json", "channel": "telegram", "chat_id": "1001", "service_code": "noise"}
 
@@ -72,24 +79,50 @@ ROUTES = _routes()
 
 
 def _call(client: TestClient, route: str, ticket_no: str, headers: dict[str, str]) -> int:
+    return _answer(client, route, ticket_no, headers).status_code
+
+
+def _answer(client: TestClient, route: str, ticket_no: str, headers: dict[str, str]) -> Response:
     method, template = route.split(" ", 1)
     values = {**SAMPLES, "ticket_no": ticket_no, "service_request_id": ticket_no}
     path = PARAMETER.sub(lambda m: values.get(m.group(1), "x1"), template)
     if template.startswith("/open311/") and method == "POST":  # the spec's form encoding
         return client.post(
             path, data={"service_code": "noise", "lat": "22.54", "long": "113.95"}, headers=headers
-        ).status_code
+        )
+    if template.startswith("/console"):  # the console's forms
+        data = {"username": "x", "password": "x"} if method == "POST" else None
+        return client.request(method, path, data=data, headers=headers, follow_redirects=False)
     body = {} if method in ("POST", "PUT", "PATCH") else None
-    return client.request(method, path, json=body, headers=headers).status_code
+    return client.request(method, path, json=body, headers=headers)
 
 
 def test_the_lists_name_only_real_routes() -> None:
     assert len(ROUTES) > 30
-    for listed in (*PUBLIC, *OWN_REFUSAL, *CITIZEN_SIDE):
+    for listed in (*PUBLIC, *OWN_REFUSAL, *CITIZEN_SIDE, *CONSOLE_SESSION_ONLY):
         assert listed in ROUTES
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if r not in PUBLIC])
+def _is_console(route: str) -> bool:
+    return route.split(" ", 1)[1].startswith("/console")
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if _is_console(r) and r not in PUBLIC])
+def test_a_console_page_sends_a_caller_without_a_login_to_the_login_page(
+    app_client: TestClient, route: str
+) -> None:
+    ticket_no = create(app_client)["ticket_no"]
+    for headers in ({}, {"Authorization": "Bearer test-admin-token"}, SERVICE_HEADERS):
+        answer = _answer(app_client, route, ticket_no, headers)
+        if route in CONSOLE_SESSION_ONLY:
+            assert answer.status_code == 403  # no CSRF token of a session: refused
+        else:
+            assert answer.status_code == 303, answer.text
+            assert answer.headers["location"] == "/console/login"
+        assert ticket_no not in answer.text
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r not in PUBLIC and not _is_console(r)])
 def test_a_guarded_route_refuses_a_caller_without_a_valid_token(
     app_client: TestClient, route: str
 ) -> None:

@@ -10,19 +10,24 @@ from fastapi import APIRouter, Query
 from backend.api.auth import CitizenSideDep, StaffDep
 from backend.api.deps import SessionDep, SettingsDep
 from backend.conversations.schemas import ConversationOut, NeedsHumanRequest
+from backend.handoff.filing import correct_ticket, file_for_citizen
 from backend.handoff.queries import chat_summary, list_conversations, parse_state, transcript
 from backend.handoff.relay import send_operator_message
 from backend.handoff.schemas import (
     ConversationSummaryOut,
-    MessageOut,
     OperatorMessageIn,
+    QueuedMessageOut,
     ReleaseIn,
+    TicketCorrectionIn,
+    TicketForCitizenIn,
     TranscriptOut,
 )
 from backend.handoff.service import claim, release, request_human
+from backend.tickets.schemas import TicketSummary
 from storage.models import Channel, HandoffReason
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
+corrections = APIRouter(prefix="/api/v1/tickets", tags=["conversations"])
 
 
 @router.post("/{channel}/{chat_id}/needs-human", response_model=ConversationOut)
@@ -94,16 +99,16 @@ def post_claim(
     )
 
 
-@router.post("/{channel}/{chat_id}/messages", response_model=MessageOut, status_code=202)
+@router.post("/{channel}/{chat_id}/messages", response_model=QueuedMessageOut, status_code=202)
 def post_message(
     channel: Channel, chat_id: str, body: OperatorMessageIn, session: SessionDep, actor: StaffDep
-) -> MessageOut:
+) -> QueuedMessageOut:
     """Send a message to the citizen on their channel (queued in the outbox: 202); only the
     holder may (403 otherwise). Its delivery shows in the transcript."""
     message = send_operator_message(
         session=session, channel=channel, chat_id=chat_id, actor=actor, text=body.text
     )
-    return MessageOut.of(message)
+    return QueuedMessageOut.of(message)
 
 
 @router.post("/{channel}/{chat_id}/release", response_model=ConversationSummaryOut)
@@ -115,3 +120,35 @@ def post_release(
     return ConversationSummaryOut.of(
         chat_summary(session=session, channel=channel, chat_id=chat_id)
     )
+
+
+@router.post("/{channel}/{chat_id}/tickets", response_model=TicketSummary, status_code=201)
+def post_ticket_for_citizen(
+    channel: Channel, chat_id: str, body: TicketForCitizenIn, session: SessionDep, actor: StaffDep
+) -> TicketSummary:
+    """The holder files a ticket for the chat's citizen, who follows it and is told its number."""
+    ticket = file_for_citizen(
+        session=session,
+        channel=channel,
+        chat_id=chat_id,
+        actor=actor,
+        draft=body.draft(),
+        message_id=body.message_id,
+    )
+    return TicketSummary.of(ticket)
+
+
+@corrections.patch("/{ticket_no}/correction", response_model=TicketSummary)
+def patch_ticket_correction(
+    ticket_no: str, body: TicketCorrectionIn, session: SessionDep, actor: StaffDep
+) -> TicketSummary:
+    """Correct category, place or description of a ticket not yet accepted (operators and
+    admins); a new category or place routes it again. Kept as a labelled NLU example."""
+    ticket = correct_ticket(
+        session=session,
+        ticket_no=ticket_no,
+        actor=actor,
+        correction=body.correction(),
+        message_id=body.message_id,
+    )
+    return TicketSummary.of(ticket)
