@@ -1,7 +1,7 @@
 """live takeover: conversation state and holder, message roles, NLU corrections
 
 Revision ID: 5e1f0a7c2b9d
-Revises: 5c0e1d7a9b42
+Revises: bcb8c16c6ea4
 Create Date: 2026-12-01 01:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.models.base
 
 revision: str = "5e1f0a7c2b9d"
-down_revision: str | None = "5c0e1d7a9b42"
+down_revision: str | None = "bcb8c16c6ea4"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
