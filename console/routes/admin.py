@@ -21,6 +21,7 @@ from backend.auth.staff_users import (
     reset_password,
     set_active,
 )
+from backend.conversations.canned import canned_replies
 from backend.errors import DomainError
 from backend.routing.department_chats import set_department_chat
 from backend.tickets.queue import active_departments
@@ -55,6 +56,7 @@ def _page(request: Request, session: Session, secret: str | None = None) -> HTML
             "keys": list_open311_keys(session=session),
             "departments": active_departments(session=session),
             "roles": list(StaffRole),
+            "canned": canned_replies(session=session),
             "secret": secret,
         },
     )

@@ -1,6 +1,7 @@
 """All mapped classes; importing this package registers every table on `Base.metadata`."""
 
 from storage.models.base import Base, utcnow
+from storage.models.canned import CannedReply
 from storage.models.catalogue import ServiceCategory
 from storage.models.channels import ChatUpload, HeldMessage, OutboundMessage, TelegramUpdate
 from storage.models.citizens import ChannelIdentity, Citizen
@@ -39,6 +40,7 @@ __all__ = [
     "AlertKind",
     "ApiToken",
     "Base",
+    "CannedReply",
     "Channel",
     "ChannelIdentity",
     "ChatUpload",
