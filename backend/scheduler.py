@@ -98,7 +98,10 @@ def build_background_jobs(
 
     async def sweep() -> None:
         await asyncio.to_thread(
-            run_sweep, session_factory=session_factory, reminder_window=reminder_window
+            run_sweep,
+            session_factory=session_factory,
+            reminder_window=reminder_window,
+            console_url=f"{settings.public_base_url.rstrip('/')}/console",
         )
 
     jobs.add_job(job_id=SWEEP_JOB_ID, seconds=settings.sweep_interval_seconds, work=sweep)

@@ -60,7 +60,7 @@ async def require_csrf(request: Request) -> None:
         form = await request.form()  # cached by Starlette: the route reads it again for free
         value = form.get(CSRF_FIELD)
         given = value if isinstance(value, str) else None
-    if not expected or not given or not hmac.compare_digest(given, str(expected)):
+    if not expected or not given or not hmac.compare_digest(given.encode(), str(expected).encode()):
         raise CsrfRefused
 
 

@@ -5,13 +5,17 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
 from backend.settings import SECRETS_FILE, get_settings
+from console.live import stop_streams
 from suban.admin_command import create_admin, read_password
 from suban.first_start import ensure_secrets
 from suban.log_masking import install_on_root, logging_config
+
+SHUTDOWN_GRACE_SECONDS = 5
 
 
 def serve() -> None:
@@ -23,14 +27,25 @@ def serve() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # APScheduler logs every run of the two-second outbox job at INFO; failures stay visible.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    uvicorn.run(
+    config = uvicorn.Config(
         "suban.app:create_app",
         factory=True,
         host=settings.platform_host,
         port=settings.platform_port,
         proxy_headers=True,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
         log_config=logging_config(settings),  # access log lines carry URLs: secrets masked
     )
+    PlatformServer(config).run()
+
+
+class PlatformServer(uvicorn.Server):
+    """uvicorn's server, which also ends the console's live streams when told to stop (an open
+    server-sent event stream would otherwise hold the stop until its grace time runs out)."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        stop_streams()
+        super().handle_exit(sig, frame)
 
 
 def make_secrets(*, secrets_file: Path, env_file: Path) -> None:

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-DIRECT_TEXT_KINDS = frozenset({"operator_message", "operator_joined", "released", "ticket_filed"})
+DIRECT_TEXT_KINDS = frozenset(
+    {"operator_message", "operator_joined", "released", "ticket_filed", "department_alert"}
+)
 """Events whose `payload["text"]` is sent to the chat as written (an operator's message, the
 hand-over notices), without asking Rasa: the bot must not speak for a person."""
 

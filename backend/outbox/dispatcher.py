@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from backend.outbox.delivery import Deliver, DeliveryOutcome, DeliveryResult, OutboxMessage
 from storage.db import is_postgresql
@@ -59,12 +59,31 @@ def claim_due(
 ) -> list[OutboxMessage]:
     """Take up to `batch_size` due events (oldest first), count the attempt and lease them.
 
+    An event waits while an earlier one to the same chat is in flight or backing off, so a chat
+    gets its messages in order, an operator's conversation included (`dispatch_pending` keeps
+    the order within a batch); a message given up on (`dead`) no longer holds later ones back.
+
     Each row is taken with a compare-and-set update (same attempt count as read), so two
     dispatchers never both take a row, on SQLite too; PostgreSQL also skips locked rows.
     """
+    earlier = aliased(OutboxEvent)
+    undelivered_before = (
+        select(earlier.id)
+        .where(
+            earlier.channel_identity_id == OutboxEvent.channel_identity_id,
+            earlier.id < OutboxEvent.id,
+            earlier.status.in_(DUE_STATUSES),
+            earlier.next_attempt_at > now,  # due ones come first in this same batch
+        )
+        .exists()
+    )
     query = (
         select(OutboxEvent)
-        .where(OutboxEvent.status.in_(DUE_STATUSES), OutboxEvent.next_attempt_at <= now)
+        .where(
+            OutboxEvent.status.in_(DUE_STATUSES),
+            OutboxEvent.next_attempt_at <= now,
+            ~undelivered_before,  # a chat gets its messages in order: the earlier one goes first
+        )
         .order_by(OutboxEvent.id)
         .limit(batch_size)
     )
@@ -78,7 +97,10 @@ def claim_due(
     for event, attempt in taken:
         if attempt is None:
             continue  # another dispatcher took it between our read and our update
-        channel, chat_id = chats.get(event.channel_identity_id or 0, (None, None))
+        if event.channel_identity_id is not None:
+            channel, chat_id = chats.get(event.channel_identity_id, (None, None))
+        else:  # a staff chat (a department's alert chat) is named in the payload
+            channel, chat_id = _payload_chat(event.payload or {})
         messages.append(
             OutboxMessage(
                 id=event.id,
@@ -146,6 +168,17 @@ def record_outcome(
     return OutboxStatus(event.status)
 
 
+def unclaim(*, session: Session, message: OutboxMessage, now: datetime) -> None:
+    """Give back a claimed event without an attempt (an earlier one to its chat failed): it is
+    due again, and waits in `claim_due` while the earlier one backs off."""
+    session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.id == message.id, OutboxEvent.attempts == message.attempt)
+        .values(attempts=OutboxEvent.attempts - 1, next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def dispatch_pending(
     *,
     session_factory: sessionmaker[Session],
@@ -161,8 +194,19 @@ async def dispatch_pending(
         lambda session: claim_due(session=session, now=now, batch_size=batch_size),
     )
     counts = {OutboxStatus.delivered: 0, OutboxStatus.failed: 0, OutboxStatus.dead: 0}
+    held_back: set[str] = set()  # chats whose earlier message failed in this round
     for message in messages:
+        if message.sender_id in held_back:
+            await asyncio.to_thread(
+                _in_transaction,
+                session_factory,
+                lambda session, message=message: unclaim(session=session, message=message, now=now),
+            )
+            counts[OutboxStatus.failed] += 1
+            continue
         result = await _attempt(deliver, message)
+        if result.outcome is DeliveryOutcome.retry and message.sender_id is not None:
+            held_back.add(message.sender_id)
         status = await asyncio.to_thread(
             _in_transaction,
             session_factory,
@@ -209,6 +253,13 @@ def _chats(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
         )
     )
     return {identity_id: (channel, chat_id) for identity_id, channel, chat_id in rows}
+
+
+def _payload_chat(payload: dict) -> tuple[str | None, str | None]:
+    channel, chat_id = payload.get("channel"), payload.get("chat_id")
+    if isinstance(channel, str) and isinstance(chat_id, str):
+        return channel, chat_id
+    return None, None
 
 
 def _mark_unreachable(session: Session, identity_id: int | None) -> None:

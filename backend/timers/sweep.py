@@ -20,6 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from backend.auth.actor import Actor
 from backend.tickets.events import record_event
 from backend.timers.clock import format_local
+from backend.timers.department_alerts import alert_departments
 from backend.timers.notices import escalation_notice
 from storage.db import is_postgresql
 from storage.models import (
@@ -78,8 +79,12 @@ def sweep_due(
     now: datetime,
     reminder_window: timedelta,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    console_url: str = "",
 ) -> SweepReport:
-    """Fire due reminders and escalations; only flushes (the caller commits once)."""
+    """Fire due reminders and escalations; only flushes (the caller commits once).
+
+    `console_url` (the console's public address) goes into departments' chat alerts as a link.
+    """
     if reminder_window < timedelta(0):
         raise ValueError("reminder_window must not be negative")
     fired: list[FiredAlert | None] = []
@@ -93,7 +98,10 @@ def sweep_due(
                 reminder_window=reminder_window,
                 limit=batch_size,
             )
-            fired.extend(fire(session, ticket=ticket, deadline=deadline, now=now) for ticket in due)
+            fired.extend(
+                fire(session, ticket=ticket, deadline=deadline, now=now, console_url=console_url)
+                for ticket in due
+            )
     session.flush()
     return SweepReport(fired=[alert for alert in fired if alert is not None])
 
@@ -185,7 +193,7 @@ def _record_once(
 
 
 def _remind(
-    session: Session, *, ticket: Ticket, deadline: Deadline, now: datetime
+    session: Session, *, ticket: Ticket, deadline: Deadline, now: datetime, console_url: str
 ) -> FiredAlert | None:
     due_at = _due(ticket, deadline)
     department = ticket.department
@@ -204,13 +212,22 @@ def _remind(
         f"催办：{DEADLINE_NAMES[deadline]}将于 {format_local(due_at)} 到期，请{handler}抓紧办理。"
     )
     data = {"deadline": deadline.value, "due_at": due_at.isoformat(), "department": handler}
-    _add_event(session, ticket=ticket, action="remind", note=note, public=False, now=now, data=data)
+    event = _add_event(
+        session, ticket=ticket, action="remind", note=note, public=False, now=now, data=data
+    )
+    alert_departments(
+        session=session,
+        ticket=ticket,
+        event=event,
+        departments=[department],
+        console_url=console_url,
+    )
     ticket.reminder_sent_at = now
     return FiredAlert(ticket.ticket_no, deadline, AlertKind.reminder, due_at, handler)
 
 
 def _escalate(
-    session: Session, *, ticket: Ticket, deadline: Deadline, now: datetime
+    session: Session, *, ticket: Ticket, deadline: Deadline, now: datetime, console_url: str
 ) -> FiredAlert | None:
     due_at = _due(ticket, deadline)
     supervisor = ticket.department.parent if ticket.department else None
@@ -242,6 +259,13 @@ def _escalate(
     ticket.escalated_at = now
     ticket.supervision = True
     escalation_notice(session=session, ticket=ticket, event=event)
+    alert_departments(
+        session=session,
+        ticket=ticket,
+        event=event,
+        departments=[supervisor, ticket.department],
+        console_url=console_url,
+    )
     return FiredAlert(ticket.ticket_no, deadline, AlertKind.escalation, due_at, to)
 
 

@@ -1,14 +1,14 @@
 // The console's own script (no inline scripts: the CSP allows 'self' only).
-// New arrivals in the inbox: a count in the page title and, if the operator turned it on, a beep.
+// The inbox: the number of waiting conversations in the page title, and on a new arrival a beep
+// (if the operator turned the sound on).
 // Keyboard: g then i / q / a goes to the inbox / queue / admin; "/" focuses the reply box.
 (() => {
   "use strict";
   const title = document.getElementById("page-title");
   const baseTitle = title ? title.dataset.baseTitle : document.title;
-  let unseen = 0;
 
-  function showBadge() {
-    document.title = unseen > 0 ? `(${unseen}) ${baseTitle}` : baseTitle;
+  function showBadge(count) {
+    document.title = count > 0 ? `(${count}) ${baseTitle}` : baseTitle;
   }
 
   function beep() {
@@ -23,24 +23,21 @@
     } catch (error) { /* no audio: the title badge is enough */ }
   }
 
-  // The inbox fragment says how many conversations wait (data-waiting) and the newest id.
-  let lastNewest = null;
-  document.addEventListener("htmx:afterSwap", (event) => {
-    const box = event.detail.target.closest ? event.detail.target.closest("[data-inbox]") : null;
-    const list = box || document.querySelector("[data-inbox]");
-    if (!list) return;
-    const rows = list.querySelector("[data-newest]");
-    const newest = rows ? rows.dataset.newest : null;
-    if (lastNewest !== null && newest && newest !== lastNewest) {
-      if (document.hidden) { unseen += 1; showBadge(); }
-      beep();
-    }
-    lastNewest = newest;
+  // A new arrival: a conversation that was not waiting at the last look now waits.
+  function waitingIds() {
+    const rows = document.querySelectorAll('[data-inbox] tr[data-state="waiting"]');
+    return new Set(Array.from(rows, (row) => row.dataset.conversation));
+  }
+  let waiting = waitingIds();
+  if (document.querySelector("[data-inbox]")) showBadge(waiting.size);
+  document.addEventListener("htmx:afterSwap", () => {
+    if (!document.querySelector("[data-inbox]")) return;
+    const now = waitingIds();
+    const arrived = [...now].some((id) => !waiting.has(id));
+    waiting = now;
+    showBadge(waiting.size);
+    if (arrived) beep();
   });
-  document.addEventListener("visibilitychange", () => {
-    if (!document.hidden) { unseen = 0; showBadge(); }
-  });
-
   const sound = document.getElementById("sound-toggle");
   if (sound) {
     sound.checked = localStorage.getItem("suban.console.sound") === "on";

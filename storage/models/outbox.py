@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, utcnow
@@ -14,7 +14,11 @@ class OutboxEvent(Base):
     """A message to deliver at least once to one chat; `dedupe_key` lets receivers drop repeats."""
 
     __tablename__ = "outbox_events"
-    __table_args__ = (CheckConstraint(check_in("status", OutboxStatus), name="status"),)
+    __table_args__ = (
+        CheckConstraint(check_in("status", OutboxStatus), name="status"),
+        # a chat's earlier undelivered events, which later ones wait for (dispatcher.claim_due)
+        Index("ix_outbox_events_chat", "channel_identity_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)

@@ -3,12 +3,14 @@ file and correct a ticket, canned replies; department staff have no inbox; text 
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from backend.handoff.events import EventKind, HandoffEvent, broker
 from backend.handoff.relay import record_for_operator
-from console.live import handoff_stream
+from console import live
+from console.live import handoff_stream, stop_streams
 from storage.models import Message, OutboxEvent
 from tests.backend.api.routes.conftest import ADMIN
 from tests.conftest import SERVICE_HEADERS
@@ -154,3 +156,18 @@ async def test_the_stream_nudges_the_inbox_and_the_conversation() -> None:
     assert await anext(stream) == "event: inbox\ndata: waiting\n\n"
     assert await anext(stream) == "event: conv-7\ndata: waiting\n\n"
     await stream.aclose()
+
+
+async def test_a_stopping_server_ends_the_streams() -> None:
+    class Client:
+        async def is_disconnected(self) -> bool:
+            return False
+
+    stream = handoff_stream(Client())  # type: ignore[arg-type]
+    assert await anext(stream) == "retry: 3000\n\n"
+    stop_streams()
+    try:
+        with pytest.raises(StopAsyncIteration):
+            await anext(stream)
+    finally:
+        live._stopping.clear()  # the flag is the process's; other tests stream again

@@ -62,10 +62,15 @@ def test_a_form_post_without_the_token_is_refused(console_client: TestClient) ->
         "/console/admin/open311-keys", data={"label": "x"}, follow_redirects=False
     )
     assert answer.status_code == 403
-    forged = console_client.post(
-        "/console/admin/open311-keys", data={"label": "x", "csrf_token": "forged"}
+    for wrong in ("forged", "伪造"):
+        forged = console_client.post(
+            "/console/admin/open311-keys", data={"label": "x", "csrf_token": wrong}
+        )
+        assert forged.status_code == 403
+    header = console_client.post(
+        "/console/admin/open311-keys", data={"label": "x"}, headers={"X-CSRF-Token": "forged"}
     )
-    assert forged.status_code == 403
+    assert header.status_code == 403
 
 
 def test_logout_ends_the_session(console_client: TestClient) -> None:

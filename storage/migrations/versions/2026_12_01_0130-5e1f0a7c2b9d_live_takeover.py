@@ -1,4 +1,4 @@
-"""live takeover: conversation state and holder, message roles, NLU corrections
+"""live takeover: conversation state and holder, message roles, NLU corrections, outbox order
 
 Revision ID: 5e1f0a7c2b9d
 Revises: bcb8c16c6ea4
@@ -70,6 +70,9 @@ def upgrade() -> None:
             ["id"],
         )
 
+    with op.batch_alter_table("outbox_events", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_events_chat", ["channel_identity_id", "id"], unique=False)
+
     op.create_table(
         "nlu_corrections",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -106,11 +109,13 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("nlu_corrections")
+    with op.batch_alter_table("outbox_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_events_chat")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_messages_outbox_event_id_outbox_events"), type_="foreignkey"
         )
-        batch_op.drop_constraint("ck_messages_role", type_="check")
+        batch_op.drop_constraint(batch_op.f("ck_messages_role"), type_="check")
         batch_op.drop_column("outbox_event_id")
         batch_op.drop_column("staff_id")
         batch_op.drop_column("role")
@@ -121,9 +126,9 @@ def downgrade() -> None:
     op.execute("UPDATE conversations SET needs_human = (state <> 'bot')")
     with op.batch_alter_table("conversations", schema=None) as batch_op:
         batch_op.drop_index("ix_conversations_state")
-        batch_op.drop_constraint("ck_conversations_held_has_holder", type_="check")
-        batch_op.drop_constraint("ck_conversations_handoff_reason", type_="check")
-        batch_op.drop_constraint("ck_conversations_state", type_="check")
+        batch_op.drop_constraint(batch_op.f("ck_conversations_held_has_holder"), type_="check")
+        batch_op.drop_constraint(batch_op.f("ck_conversations_handoff_reason"), type_="check")
+        batch_op.drop_constraint(batch_op.f("ck_conversations_state"), type_="check")
         for column in (
             "bot_reset_pending",
             "last_operator_at",

@@ -201,3 +201,18 @@ async def test_two_dispatchers_at_once_deliver_each_event_once(
     assert len(seen) == 6
     assert sum(report.delivered for report in reports) == 6
     assert {row.status for row in rows(session_factory)} == {"delivered"}
+
+
+async def test_a_chat_gets_its_messages_in_order_when_one_fails(
+    session_factory: sessionmaker[Session],
+) -> None:
+    first = open_ticket(session_factory, chat_id="80", now=T0)
+    second = open_ticket(session_factory, chat_id="80", now=T0)
+    other = open_ticket(session_factory, chat_id="81", now=T0)
+    deliver = ScriptedDeliverer([DeliveryResult.retry("502"), DeliveryResult.delivered()])
+    assert await run(session_factory, deliver, T0) == (1, 2, 0)  # 80's second waits; 81 goes
+    assert [m.ticket_no for m in deliver.calls] == [first, other]
+    assert await run(session_factory, deliver, T0 + timedelta(seconds=5)) == (0, 0, 0)
+    assert await run(session_factory, deliver, T0 + timedelta(seconds=10)) == (2, 0, 0)
+    assert [m.ticket_no for m in deliver.calls] == [first, other, first, second]
+    assert [row.attempts for row in rows(session_factory)] == [2, 1, 1]
