@@ -1,6 +1,7 @@
 """Live takeover (转人工) in the console: a citizen asks for a person, an operator sees them
 arrive live, takes over, talks with them on their own channel and hands them back to the bot."""
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -37,6 +38,8 @@ def test_an_operator_takes_over_a_web_chat_and_hands_it_back(
     row = operator.new_row("web", known=known)
     expect(row).to_have_attribute("data-state", "waiting")
     operator.expect_not_reloaded()
+    waiting = operator.page.locator("[data-testid='inbox-row'][data-state='waiting']").count()
+    expect(operator.page).to_have_title(re.compile(rf"^\({waiting}\) "))  # the tab's badge
     shot(operator.page, "inbox-web-citizen-arrived")
 
     operator.takes_over(row)
@@ -97,9 +100,13 @@ def test_an_operator_talks_with_a_telegram_citizen(operator: Operator, platform:
     expect(sent.get_by_test_id("delivery")).to_have_attribute("data-delivery", "sent")
 
     operator.watch_live()
-    answer = "在粤海街道科技园南区门口"
+    # Markup in a citizen's words is shown as text, never run or rendered.
+    answer = "在粤海街道科技园南区门口<b>很急</b><img src=x onerror='window.__xss=1'>"
     mark = citizen.says(answer)
-    expect(operator.messages("citizen").filter(has_text=answer)).to_have_count(1)
+    from_citizen = operator.messages("citizen").filter(has_text=answer)
+    expect(from_citizen).to_have_count(1)
+    expect(from_citizen.locator("b, img")).to_have_count(0)
+    assert operator.page.evaluate("window.__xss === undefined")
     operator.expect_not_reloaded()
     shot(operator.page, "conversation-telegram-reply-live")
 
