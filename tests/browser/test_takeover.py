@@ -4,6 +4,7 @@ arrive live, takes over, talks with them on their own channel and hands them bac
 import re
 from collections.abc import Callable
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -12,7 +13,7 @@ from tests.browser.citizens import TelegramCitizen, WebCitizen
 from tests.browser.conftest import shot
 from tests.browser.operator import Operator
 from tests.browser.staff import create_staff, log_in
-from tests.e2e.live import Platform
+from tests.e2e.live import Platform, say
 
 JOINED = "人工客服已接入"
 RELEASED = "已转回智能助手"
@@ -116,3 +117,29 @@ def test_an_operator_talks_with_a_telegram_citizen(operator: Operator, platform:
 
     mark = citizen.says("你好")
     citizen.gets("速办", after=mark)
+
+
+def test_two_operators_take_over_the_same_chat_and_the_second_is_told_who_has_it(
+    platform: Platform, new_page: Callable[[], Page]
+) -> None:
+    first, second = Operator(new_page()), Operator(new_page())
+    logins = [create_staff(platform, StaffRole.operator) for _ in range(2)]
+    for operator, login in zip((first, second), logins, strict=True):
+        log_in(operator.page, login)
+    known = first.open_inbox()
+    with httpx.Client(base_url=platform.url, timeout=60) as citizen:
+        say(platform, citizen, "转人工")
+    link = first.new_row("web", known=known).get_by_test_id("open-conversation")
+    url = link.get_attribute("href")
+    assert url
+    for operator in (first, second):
+        operator.page.goto(url)
+        expect(operator.page.locator("#claim")).to_be_visible()
+
+    first.page.click("#claim")
+    expect(first.state).to_have_attribute("data-state", "held")
+    second.page.click("#claim")  # from a page that still offers it
+    expect(second.page.get_by_test_id("flash")).to_contain_text(logins[0].username)
+    expect(second.state).to_contain_text(logins[0].username)
+    expect(second.page.locator("#send-form")).to_have_count(0)
+    shot(second.page, "conversation-held-by-another")
