@@ -55,7 +55,8 @@ class WebCitizen:
     def taps(self, title: str) -> int:
         """Tap the newest enabled button titled `title`; returns the bot bubble count before."""
         before = self.bot_bubbles.count()
-        self.page.locator("#log .buttons button:enabled", has_text=title).last.click()
+        exactly = re.compile(rf"^{re.escape(title)}$")  # 满意 is in 不满意 too
+        self.page.locator("#log .buttons button:enabled", has_text=exactly).last.click()
         return before
 
     def files_a_ticket(self) -> str:

@@ -67,3 +67,11 @@ def test_a_department_user_resolves_a_ticket_and_the_citizen_is_told_and_asked_t
     for title in ("满意", "基本满意", "不满意"):
         expect(prompt.last.get_by_role("button", name=title, exact=True)).to_be_visible()
     shot(citizen.page, "web-citizen-rating-prompt")
+
+    thanked = citizen.next_bot(after=citizen.taps("满意"))
+    expect(thanked).to_contain_text("评价")
+    expect(thanked).not_to_contain_text("不满意")
+    staff.reload()
+    expect(staff.get_by_test_id("rating")).to_have_count(1)
+    expect(staff.locator("[data-testid='event'][data-action='rate']")).to_contain_text("满意")
+    shot(staff, "department-ticket-rated")
