@@ -1,5 +1,7 @@
 """Writing outbox events in the same transaction as the ticket change they announce."""
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,6 +28,27 @@ def listening_identities(*, session: Session, ticket: Ticket) -> list[ChannelIde
     )
 
 
+def pending_event(
+    *,
+    ticket_id: int | None,
+    kind: str,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    channel_identity_id: int | None,
+) -> OutboxEvent:
+    """A new outbox row, due now (the caller adds it to its session)."""
+    return OutboxEvent(
+        ticket_id=ticket_id,
+        kind=kind,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        channel_identity_id=channel_identity_id,
+        status=OutboxStatus.pending,
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+
+
 def write_ticket_notice(
     *, session: Session, ticket: Ticket, event: TicketEvent, kind: str, text: str
 ) -> list[OutboxEvent]:
@@ -36,7 +59,7 @@ def write_ticket_notice(
     """
     rows = []
     for identity in listening_identities(session=session, ticket=ticket):
-        row = OutboxEvent(
+        row = pending_event(
             ticket_id=ticket.id,
             kind=kind,
             payload={
@@ -50,9 +73,6 @@ def write_ticket_notice(
             },
             dedupe_key=f"ticket:{ticket.ticket_no}:{event.id}:{identity.id}",
             channel_identity_id=identity.id,
-            status=OutboxStatus.pending,
-            attempts=0,
-            next_attempt_at=utcnow(),
         )
         session.add(row)
         rows.append(row)

@@ -3,15 +3,14 @@ chat gets the alert there, through the outbox (retried, never lost, sent once pe
 
 from sqlalchemy.orm import Session
 
+from backend.outbox.writer import pending_event
 from backend.timers.clock import format_local
 from storage.models import (
     Channel,
     Department,
     OutboxEvent,
-    OutboxStatus,
     Ticket,
     TicketEvent,
-    utcnow,
 )
 
 ALERT_KIND = "department_alert"
@@ -40,7 +39,7 @@ def alert_departments(
         if department is None or not department.telegram_chat_id or department.id in seen:
             continue
         seen.add(department.id)
-        row = OutboxEvent(
+        row = pending_event(
             ticket_id=ticket.id,
             kind=ALERT_KIND,
             payload={
@@ -52,9 +51,6 @@ def alert_departments(
             },
             dedupe_key=f"department:{department.id}:{event.id}",
             channel_identity_id=None,
-            status=OutboxStatus.pending,
-            attempts=0,
-            next_attempt_at=utcnow(),
         )
         session.add(row)
         rows.append(row)

@@ -122,3 +122,11 @@ def test_a_deactivated_user_or_a_new_password_ends_their_sessions(
         data={"username": "op", "password": "another password", "csrf_token": token},
     )
     assert again.status_code == 400
+
+
+def test_an_htmx_request_without_a_session_is_sent_to_the_login_page(
+    console_client: TestClient,
+) -> None:
+    answer = console_client.get("/console/inbox/rows", headers={"HX-Request": "true"})
+    assert answer.status_code == 204
+    assert answer.headers["HX-Redirect"] == "/console/login"

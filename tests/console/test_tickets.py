@@ -75,7 +75,7 @@ def test_department_accepts_then_resolves_with_a_note_to_the_citizen(
     assert any("已协调停工" in text for text in texts)  # the citizen is told, through the outbox
 
 
-def test_department_cannot_close_or_act_on_other_tickets(console_client: TestClient) -> None:
+def test_department_cannot_act_on_other_departments_tickets(console_client: TestClient) -> None:
     ticket = _ticket(console_client)
     number = ticket["ticket_no"]
     own = _department_id(console_client, number)
