@@ -9,7 +9,7 @@ import re
 import httpx
 import pytest
 
-from tests.e2e.conftest import Platform, say
+from tests.e2e.live import Platform, say
 from tests.e2e.test_intake import filed_ticket
 
 pytestmark = pytest.mark.e2e

@@ -4,7 +4,7 @@ a change of subject restarts the report (web chat → platform → real Rasa + a
 import httpx
 import pytest
 
-from tests.e2e.conftest import Platform, say
+from tests.e2e.live import Platform, say
 from tests.e2e.test_intake import RICH_REPORT, button, filed_ticket
 
 pytestmark = pytest.mark.e2e
