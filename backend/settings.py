@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     # (seconds, or ISO 8601 like PT10M); the expiry job looks every interval
     handoff_claim_timeout: timedelta = timedelta(minutes=10)
     handoff_expiry_interval_seconds: float = 30.0
+    # How often the 类案 clustering job runs (thresholds: backend/clusters/data/clusters.yml).
+    cluster_interval_seconds: int = Field(default=3600, ge=60)
     timezone: str = "Asia/Shanghai"
 
     @field_validator("chat_rate_limit", "address_rate_limit", "photo_rate_limit")

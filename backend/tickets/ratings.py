@@ -1,7 +1,10 @@
 """Ratings (评价): 1 不满意 reopens the ticket, 2 基本满意 / 3 满意 close it.
 
-One rating per ticket per handling round (round = the reopen count when rated). A second
-unsatisfied rating of the same ticket flags it for supervision (督办).
+One rating per following chat per handling round (round = the reopen count when rated). The
+first rating of a round decides (close or reopen); a co-reporter who rates after the ticket
+was closed by another follower's rating of the same round is counted too, without changing
+the ticket (an unsatisfied one is flagged in the history for staff). A second unsatisfied
+rating of the same ticket flags it for supervision (督办).
 """
 
 from dataclasses import dataclass
@@ -73,16 +76,25 @@ def submit_rating(
     """
     _check(rating)
     now = now or utcnow()
+    this_round = select(Rating).where(
+        Rating.ticket_id == ticket.id, Rating.round == ticket.reopen_count
+    )
     stored = session.scalar(
-        select(Rating).where(Rating.ticket_id == ticket.id, Rating.round == ticket.reopen_count)
+        this_round.where(
+            Rating.channel_identity_id.is_(None)
+            if channel_identity_id is None
+            else Rating.channel_identity_id == channel_identity_id
+        )
     )
     if stored is not None:
         if _same(stored, rating):
             return RatingOutcome(rating=stored, created=False)
         raise Conflict("您已评价过本次办理结果，感谢您的反馈。")
-    if ticket.state == TicketState.closed:
+    decided = session.scalar(this_round.limit(1)) is not None
+    late_co_rating = decided and channel_identity_id is not None
+    if ticket.state == TicketState.closed and not late_co_rating:
         raise Conflict("该工单已办结归档，评价通道已关闭。感谢您的关注，如有新问题欢迎再次反映。")
-    if ticket.state != TicketState.resolved:
+    if ticket.state not in (TicketState.resolved, TicketState.closed):
         raise Conflict("工单尚未办结，办结后再请您评价。")
     earlier_unsatisfied = session.scalar(
         select(func.count(Rating.id)).where(
@@ -111,7 +123,18 @@ def submit_rating(
         data={"score": rating.score, "round": stored.round},
         at=now,
     )
-    if rating.score == UNSATISFIED:
+    if ticket.state == TicketState.closed:  # another follower's rating already decided
+        if rating.score == UNSATISFIED:
+            record_event(
+                session=session,
+                ticket=ticket,
+                actor=Actor.system(),
+                action="co_reporter_unsatisfied",
+                note="另一位反映人对办理结果不满意",
+                public=False,
+                at=now,
+            )
+    elif rating.score == UNSATISFIED:
         _unsatisfied(session=session, ticket=ticket, repeated=bool(earlier_unsatisfied), now=now)
     else:
         apply_transition(

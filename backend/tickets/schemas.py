@@ -14,6 +14,7 @@ from storage.models import (
     ContactPreference,
     Rating,
     RequestType,
+    SubscriberRole,
     Ticket,
     TicketEvent,
     TicketSource,
@@ -127,6 +128,9 @@ class TicketOut(BaseModel):
     reopen_count: int
     supervision: bool
     merged_into: str | None
+    co_reporters: int = Field(
+        description="chats following the ticket besides its reporter (co-reporters, merged)"
+    )
     contact_due: datetime | None
     resolve_due: datetime | None
     first_contact_at: datetime | None
@@ -160,6 +164,7 @@ class TicketOut(BaseModel):
             reopen_count=ticket.reopen_count,
             supervision=ticket.supervision,
             merged_into=ticket.merged_into.ticket_no if ticket.merged_into else None,
+            co_reporters=sum(1 for s in ticket.subscribers if s.role != SubscriberRole.reporter),
             contact_due=ticket.contact_due,
             resolve_due=ticket.resolve_due,
             first_contact_at=ticket.first_contact_at,

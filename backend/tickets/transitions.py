@@ -24,6 +24,7 @@ from backend.tickets.permissions import ensure_may_act, ensure_visible, visible_
 from backend.tickets.workflow import NOTE_REQUIRED, Action, allowed_actions, next_state
 from storage.models import (
     ServiceCategory,
+    SubscriberRole,
     Ticket,
     TicketEvent,
     TicketState,
@@ -180,7 +181,10 @@ def _follow(*, session: Session, source: Ticket, target: Ticket) -> None:
         if identity_id not in already:
             session.add(
                 TicketSubscriber(
-                    ticket_id=target.id, channel_identity_id=identity_id, via_ticket_id=source.id
+                    ticket_id=target.id,
+                    channel_identity_id=identity_id,
+                    via_ticket_id=source.id,
+                    role=SubscriberRole.merged,
                 )
             )
     session.flush()

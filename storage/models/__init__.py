@@ -5,6 +5,7 @@ from storage.models.canned import CannedReply
 from storage.models.catalogue import ServiceCategory
 from storage.models.channels import ChatUpload, HeldMessage, OutboundMessage, TelegramUpdate
 from storage.models.citizens import ChannelIdentity, Citizen
+from storage.models.clusters import ClusterMember, ClusterRun, TicketCluster
 from storage.models.conversations import Conversation, Message, NluCorrection
 from storage.models.deadlines import AlertKind, Deadline, DeadlineAlert
 from storage.models.departments import Department
@@ -20,6 +21,7 @@ from storage.models.enums import (
     OutboxStatus,
     RequestType,
     StaffRole,
+    SubscriberRole,
     TicketSource,
     TicketState,
 )
@@ -45,6 +47,8 @@ __all__ = [
     "ChannelIdentity",
     "ChatUpload",
     "Citizen",
+    "ClusterMember",
+    "ClusterRun",
     "ContactPreference",
     "Conversation",
     "ConversationState",
@@ -68,8 +72,10 @@ __all__ = [
     "ServiceCategory",
     "StaffRole",
     "StaffUser",
+    "SubscriberRole",
     "TelegramUpdate",
     "Ticket",
+    "TicketCluster",
     "TicketCounter",
     "TicketEvent",
     "TicketMedia",

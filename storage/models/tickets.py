@@ -22,6 +22,7 @@ from storage.models.enums import (
     ActorKind,
     ContactPreference,
     RequestType,
+    SubscriberRole,
     TicketSource,
     TicketState,
     check_in,
@@ -106,6 +107,11 @@ class Ticket(Base):
     media: Mapped[list["TicketMedia"]] = relationship(
         back_populates="ticket", order_by="TicketMedia.id"
     )
+    subscribers: Mapped[list["TicketSubscriber"]] = relationship(
+        primaryjoin="Ticket.id == TicketSubscriber.ticket_id",
+        order_by="TicketSubscriber.id",
+        viewonly=True,
+    )
 
 
 class TicketEvent(Base):
@@ -148,13 +154,15 @@ class TicketMedia(Base):
 
 
 class TicketSubscriber(Base):
-    """A chat that hears about a ticket: its reporter, and reporters of tickets merged into it."""
+    """A chat that hears about a ticket: its reporter, co-reporters who chose to follow it, and
+    reporters of tickets merged into it (`role`); each gets the notices and rates for itself."""
 
     __tablename__ = "ticket_subscribers"
     __table_args__ = (
         UniqueConstraint(
             "ticket_id", "channel_identity_id", name="uq_ticket_subscribers_ticket_id_identity"
         ),
+        CheckConstraint(check_in("role", SubscriberRole), name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,4 +171,5 @@ class TicketSubscriber(Base):
         ForeignKey("channel_identities.id"), index=True
     )
     via_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    role: Mapped[str] = mapped_column(String(16), default=SubscriberRole.reporter)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
