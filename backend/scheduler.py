@@ -15,8 +15,8 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.handoff.service import run_claim_expiry
 from backend.clusters.detection import run_cluster_job
+from backend.handoff.service import run_claim_expiry
 from backend.outbox.delivery import Deliver
 from backend.outbox.dispatcher import dispatch_pending
 from backend.retention import run_retention

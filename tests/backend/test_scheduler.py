@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.outbox.delivery import DeliveryResult, OutboxMessage
 from backend.scheduler import (
-    HANDOFF_JOB_ID,
     CLUSTER_JOB_ID,
+    HANDOFF_JOB_ID,
     HELD_JOB_ID,
     OUTBOX_JOB_ID,
     RATING_JOB_ID,
