@@ -10,15 +10,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from backend.api.deps import SessionDep
+from backend.duplicates.following import merge_tickets
 from backend.errors import InvalidRequest
 from backend.tickets.notes import add_note
 from backend.tickets.permissions import visible_ticket
 from backend.tickets.queue import ticket_details
 from backend.tickets.transitions import apply_transition
 from backend.tickets.workflow import Action, allowed_actions
-from console.forms import attempt
+from console.forms import attempt, see_other
 from console.i18n import translate
-from console.security import StaffPage, StaffWrite, language
+from console.security import OperatorWrite, StaffPage, StaffWrite, language
 from console.templating import render
 
 router = APIRouter(prefix="/console/tickets", include_in_schema=False)
@@ -80,3 +81,31 @@ def post_note(
         return translate(language(request), "done_note")
 
     return attempt(request, session, work=work, back=f"/console/tickets/{ticket_no}")
+
+
+@router.post("/{ticket_no}/merge")
+def post_merge(
+    request: Request,
+    ticket_no: str,
+    session: SessionDep,
+    user: OperatorWrite,
+    into: Annotated[str, Form(max_length=64)],
+    note: Note = "",
+) -> RedirectResponse:
+    """Operators and admins: merge this ticket into another; its reporters follow the main
+    ticket and are each told once (backend.duplicates.following)."""
+    main: list[str] = []
+
+    def work() -> str:
+        target = merge_tickets(
+            session=session,
+            actor=user.actor,
+            ticket_no=ticket_no,
+            into=into.strip().upper(),
+            note=note or None,
+        )
+        main.append(target.ticket_no)
+        return translate(language(request), "done_merged", ticket_no=target.ticket_no)
+
+    answer = attempt(request, session, work=work, back=f"/console/tickets/{ticket_no}")
+    return see_other(f"/console/tickets/{main[0]}") if main else answer
