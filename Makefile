@@ -26,7 +26,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 # full cache evicts it, so an unchanged model would be retrained on every start.
 export RASA_MAX_CACHE_SIZE ?= 5000
 
-.PHONY: help setup secrets train run test lint rasa-check eval-nlu eval-dialogue bench clean admin
+.PHONY: help setup secrets train run test lint rasa-check browsers eval-nlu eval-dialogue bench clean admin
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -61,7 +61,10 @@ rasa-check: train secrets  ## Rasa's own checks: data validation and the test st
 	$(WITH_SECRETS) $(RASA) test core --stories nlu/tests/test_stories.yml \
 		--model var/models/suban.tar.gz --endpoints nlu/endpoints.yml --out var/reports/rasa-test --fail-on-prediction-errors
 
-test: lint rasa-check  ## everything CI runs; ends with pytest's summary
+browsers:  ## Chromium and CJK fonts for the browser tests (apt-get; skipped when installed)
+	@scripts/browsers.sh
+
+test: lint rasa-check browsers  ## everything CI runs; ends with pytest's summary
 	.venv-rasa/bin/python -m pytest tests/actions -p no:cacheprovider --confcutdir=tests/actions -q
 	.venv-rasa/bin/python -m pytest tests/nlu/components tests/nlu/channels tests/nlu/serving \
 		-p no:cacheprovider \

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from backend.settings import Settings
 from suban.app import create_app
@@ -128,13 +129,12 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
 
 
 @contextmanager
-def serving_platform(settings: Settings) -> Iterator[str]:
-    """Serve the platform app built from `settings` with uvicorn in a thread on
+def serving_platform(settings: Settings, *, app: FastAPI | None = None) -> Iterator[str]:
+    """Serve the platform app (`app`, or one built from `settings`) with uvicorn in a thread on
     `settings.platform_port`, until the block ends; yields its URL."""
+    app = app if app is not None else create_app(settings)
     server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=settings.platform_port, log_level="warning"
-        )
+        uvicorn.Config(app, host="127.0.0.1", port=settings.platform_port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -5,7 +5,7 @@ import re
 import httpx
 import pytest
 
-from tests.e2e.conftest import Platform, say
+from tests.e2e.live import Platform, say
 
 pytestmark = pytest.mark.e2e
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from storage.db import create_db_engine
 from storage.models import Ticket, TicketMedia
-from tests.e2e.conftest import Platform
 from tests.e2e.fake_bot_api import ApiCall, FakeBotApi
+from tests.e2e.live import Platform
 
 pytestmark = pytest.mark.e2e
 

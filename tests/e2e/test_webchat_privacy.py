@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.conftest import Platform, say
+from tests.e2e.live import Platform, say
 
 pytestmark = pytest.mark.e2e
 

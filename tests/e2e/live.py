@@ -1,12 +1,18 @@
-"""Fixtures that run the real Suban stack: Rasa server, action server and the platform."""
+"""Fixtures that run the real Suban stack: Rasa server, action server and the platform.
+
+A pytest plugin (tests/conftest.py loads it), so the end-to-end and the browser tests share one
+stack per session: Rasa takes 25-120 s to load its model.
+"""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from backend.settings import Settings
+from suban.app import create_app
 from tests.e2e.fake_bot_api import FakeBotApi, serving_fake_bot_api
 from tests.e2e.stack import RasaStack, free_port, running_rasa_stack, serving_platform
 
@@ -20,6 +26,7 @@ class Platform:
 
     url: str
     settings: Settings
+    app: FastAPI
     rasa: RasaStack
     bot_api: FakeBotApi
 
@@ -54,10 +61,13 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
             telegram_api_file_url=bot_api.file_url,
             uploads_dir=tmp_path_factory.mktemp("e2e-uploads"),
             outbox_interval_seconds=0.5,
+            # the browser tests log staff in many times from this one address
+            console_login_rate_limit="1000/minute",
             _env_file=None,
         )
-        with serving_platform(settings):
-            yield Platform(url=url, settings=settings, rasa=stack, bot_api=bot_api.api)
+        app = create_app(settings)
+        with serving_platform(settings, app=app):
+            yield Platform(url=url, settings=settings, app=app, rasa=stack, bot_api=bot_api.api)
 
 
 @pytest.fixture
