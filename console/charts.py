@@ -64,7 +64,7 @@ def trend_chart(points: list[dict[str, Any]], t: Translate) -> ChartSpec:
         .set_series_opts(label_opts=opts.LabelOpts(is_show=False))
         .set_global_opts(
             **_base(t("chart_trend")),
-            legend_opts=opts.LegendOpts(pos_top="8%"),
+            legend_opts=opts.LegendOpts(pos_bottom=0),
             yaxis_opts=opts.AxisOpts(name=t("m_received"), min_=0),
         )
     )
@@ -78,24 +78,23 @@ def trend_chart(points: list[dict[str, Any]], t: Translate) -> ChartSpec:
             label_opts=opts.LabelOpts(is_show=False),
         )
     bars.overlap(lines)
+    bars.options.update(grid={"top": 70, "bottom": 60, "left": 50, "right": 50})  # legend below
     return _spec(bars, [{"day": period} for period in periods])
 
 
 def category_chart(rows: list[dict[str, Any]], t: Translate) -> ChartSpec:
     """The category mix: tickets received per category."""
-    pie = (
-        Pie(init_opts=_init())
-        .add(
+    pie = Pie(init_opts=_init())
+    if rows:  # pyecharts refuses a pie without data; an empty period draws just the title
+        pie.add(
             t("m_received"),
             [(row["name"], row["received"]) for row in rows],
             radius=["35%", "65%"],
             center=["50%", "58%"],
         )
-        .set_series_opts(label_opts=opts.LabelOpts(formatter="{b}: {c} ({d}%)"))
-        .set_global_opts(
-            **{**_base(t("chart_categories")), "tooltip_opts": opts.TooltipOpts(trigger="item")},
-            legend_opts=opts.LegendOpts(is_show=False),
-        )
+    pie.set_series_opts(label_opts=opts.LabelOpts(formatter="{b}: {c} ({d}%)")).set_global_opts(
+        **{**_base(t("chart_categories")), "tooltip_opts": opts.TooltipOpts(trigger="item")},
+        legend_opts=opts.LegendOpts(is_show=False),
     )
     return _spec(pie, [row["filters"] for row in rows])
 

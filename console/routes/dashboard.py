@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
+from pydantic import BeforeValidator
 
 from backend.api.deps import SessionDep
 from backend.inputs import Offset, RowId, Text
@@ -20,6 +21,7 @@ from console.charts import category_chart, heat_chart, trend_chart
 from console.dashboard import (
     RATE_MEASURES,
     Period,
+    blank_is_none,
     csv_download,
     default_period,
     drill_url,
@@ -35,7 +37,7 @@ router = APIRouter(prefix="/console/dashboard", include_in_schema=False)
 
 From = Annotated[date | None, Query(alias="from")]
 To = Annotated[date | None, Query()]
-Department = Annotated[RowId | None, Query()]
+Department = Annotated[RowId | None, BeforeValidator(blank_is_none), Query()]
 Place = Annotated[Text | None, Query(max_length=32)]
 PAGE_ROWS = 200
 

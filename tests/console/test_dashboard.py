@@ -216,3 +216,14 @@ def test_anonymous_callers_go_to_the_login_page(console_client: TestClient) -> N
     ):
         answer = console_client.get(path, follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"] == "/console/login", path
+
+
+def test_an_empty_period_and_the_all_departments_choice(console_client: TestClient) -> None:
+    log_in(console_client, "op")
+    page = console_client.get("/console/dashboard?from=2020-01-01&to=2020-01-31&department_id=")
+    assert page.status_code == 200
+    assert "该时段没有工单。" in page.text
+    assert re.search(r'data-testid="total-received"><a [^>]+>0<', page.text)
+    assert console_client.get("/console/dashboard?department_id=x").status_code == 422
+    reversed_period = console_client.get("/console/dashboard?from=2020-02-01&to=2020-01-01")
+    assert reversed_period.status_code == 400
