@@ -13,15 +13,14 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, or_
 
 from backend.errors import InvalidRequest
 from backend.tickets.numbers import shenzhen_zone
-from storage.models import Rating, Ticket, TicketState
+from storage.models import Ticket, TicketState
 
 DEFINITIONS_FILE = Path(__file__).resolve().parent / "data" / "definitions.yml"
 MAX_PERIOD_DAYS = 3 * 366
-SATISFIED_SCORES = (2, 3)  # 基本满意, 满意
 
 
 class Text(BaseModel):
@@ -94,16 +93,6 @@ TICKET_CONDITIONS: dict[str, Condition] = {
 """Per-ticket conditions, summed by the aggregates (NULL compares false: not counted)."""
 
 
-def _rated(*scores: int) -> Condition:
-    def condition(now: datetime) -> ColumnElement[bool]:
-        query = select(Rating.id).where(Rating.ticket_id == Ticket.id)
-        if scores:
-            query = query.where(Rating.score.in_(scores))
-        return exists(query)
-
-    return condition
-
-
 DRILL_CONDITIONS: dict[str, Condition | None] = {
     "received": None,
     **TICKET_CONDITIONS,
@@ -117,8 +106,8 @@ DRILL_CONDITIONS: dict[str, Condition | None] = {
         Ticket.resolve_due.is_(None),
         Ticket.resolved_at > Ticket.resolve_due,
     ),
-    "rated": _rated(),
-    "satisfied": _rated(*SATISFIED_SCORES),
-    "unsatisfied": _rated(1),
+    "rated": lambda now: Ticket.ratings_count > 0,
+    "satisfied": lambda now: Ticket.satisfied_count > 0,
+    "unsatisfied": lambda now: Ticket.ratings_count > Ticket.satisfied_count,
 }
 """What a drill-down may list: the tickets behind each number (rated: tickets with a rating)."""

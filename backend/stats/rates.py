@@ -1,7 +1,7 @@
 """The 三率 by department, district, street or category; trends per day or week; the district ×
-category table. All counts are SQL aggregates over `measures` (one pass over the tickets, one
-over their ratings), so they are the same on SQLite and PostgreSQL and fast over a large
-history (see the `ix_tickets_stats` index and `scripts/bench_rates.py`).
+category table. All counts are SQL aggregates of the conditions in `measures`, in one pass over
+the period's tickets (ratings are counted on the ticket row), so they are the same on SQLite and
+PostgreSQL and fast over a large history (`ix_tickets_stats`, `scripts/bench_rates.py`).
 """
 
 import statistics
@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, func, select, text, tuple_
 from sqlalchemy.orm import Session
 
-from backend.stats.measures import SATISFIED_SCORES, TICKET_CONDITIONS, Period, in_scope
+from backend.stats.measures import TICKET_CONDITIONS, Period, in_scope
 from storage.db import is_postgresql
-from storage.models import Department, Rating, ServiceCategory, Ticket
+from storage.models import Department, ServiceCategory, Ticket
 
 GroupBy = Literal["department", "district", "street", "category"]
 Interval = Literal["day", "week"]
@@ -34,7 +34,6 @@ GROUP_COLUMNS: dict[str, tuple[Any, ...]] = {
     "category": (Ticket.service_code,),
     "day": (local_day(),),
     "cell": (Ticket.district, Ticket.service_code),
-    "all": (),
 }
 
 
@@ -94,98 +93,144 @@ class Counts:
 TICKET_COUNTS = ("responded_on_time", "resolved_on_time", "reopened", "overdue")
 
 
-def aggregate(*, session: Session, scope: Scope, group: str) -> dict[tuple[Any, ...], Counts]:
-    """Counts per group key (a tuple of the group's column values)."""
+@dataclass(frozen=True)
+class Aggregate:
+    """Counts per group key (a tuple of the group's column values), and over the whole scope."""
+
+    groups: dict[tuple[Any, ...], Counts]
+    total: Counts
+
+
+def aggregate(
+    *, session: Session, scope: Scope, group: str, median: bool = True, total: bool = True
+) -> Aggregate:
+    """One pass over the scope's tickets: the counts of every group and (with `total`) of all.
+
+    On PostgreSQL the median is taken in the same pass (percentile_cont; GROUPING SETS add the
+    total row); SQLite (small deployments) reads the durations and takes the medians here.
+    Without `median` the pass is a plain hash aggregate (no sort), the cheapest there is.
+    """
     columns = GROUP_COLUMNS[group]
-    filters = scope.filters()
-    sums = [
-        func.sum(case((TICKET_CONDITIONS[name](scope.now), 1), else_=0)) for name in TICKET_COUNTS
+    postgres = is_postgresql(session.get_bind().engine)
+    measures = [
+        func.count(Ticket.id),
+        *(func.sum(case((TICKET_CONDITIONS[n](scope.now), 1), else_=0)) for n in TICKET_COUNTS),
+        func.sum(Ticket.ratings_count),
+        func.sum(Ticket.satisfied_count),
     ]
-    tickets = select(*columns, func.count(Ticket.id), *sums).where(*filters)
-    ratings = (
-        select(
-            *columns,
-            func.count(Rating.id),
-            func.sum(case((Rating.score.in_(SATISFIED_SCORES), 1), else_=0)),
-        )
-        .select_from(Ticket)
-        .join(Rating, Rating.ticket_id == Ticket.id)
-        .where(*filters)
-    )
-    if columns:
-        tickets = tickets.group_by(*columns)
-        ratings = ratings.group_by(*columns)
+    sql_median = postgres and median
+    if postgres:
+        # One aggregate over up to millions of rows: compiling it (JIT) costs more than it saves.
+        session.execute(text("SET LOCAL jit = off"))
+    if sql_median:
+        seconds = func.date_part("epoch", Ticket.resolved_at - Ticket.created_at)
+        measures.append(func.percentile_cont(0.5).within_group(seconds))
+    query = select(*columns, *measures).where(*scope.filters())
+    if sql_median and total:  # the total's median cannot be added up from the groups'
+        is_total = func.grouping(*columns)  # 0 on group rows, non-zero on the total row
+        query = query.add_columns(is_total).group_by(func.grouping_sets(tuple_(*columns), tuple_()))
+    else:
+        query = query.group_by(*columns)
     width = len(columns)
-    found: dict[tuple[Any, ...], Counts] = defaultdict(Counts)
-    for row in session.execute(tickets):
-        if not row[width]:
-            continue  # the ungrouped query answers one row of zeros for no tickets
-        counts = found[tuple(row[:width])]
-        counts.received = row[width]
-        for offset, name in enumerate(TICKET_COUNTS, start=width + 1):
-            setattr(counts, name, int(row[offset] or 0))
-    for row in session.execute(ratings):
-        if row[width]:
-            found[tuple(row[:width])].rated = row[width]
-            found[tuple(row[:width])].satisfied = int(row[width + 1] or 0)
-    for key, hours in _medians(session=session, scope=scope, columns=columns).items():
-        found[key].median_handling_hours = hours
-    return dict(found)
+    groups: dict[tuple[Any, ...], Counts] = {}
+    overall = Counts()
+    for row in session.execute(query):
+        received, *counted = row[width : width + 7]
+        counts = Counts(received, *(int(value or 0) for value in counted))
+        if sql_median:
+            hours = row[width + 7]
+            counts.median_handling_hours = round(hours / 3600, 2) if hours is not None else None
+        if sql_median and total and row[width + 8]:
+            overall = counts
+        else:
+            groups[tuple(row[:width])] = counts
+            if not (sql_median and total):
+                overall.add(counts)
+    if median and not postgres:
+        _sqlite_medians(session=session, scope=scope, columns=columns, groups=groups, total=overall)
+    return Aggregate(groups=groups, total=overall)
 
 
-def _medians(
-    *, session: Session, scope: Scope, columns: tuple[Any, ...]
-) -> dict[tuple[Any, ...], float]:
-    """Median hours from receipt to resolution per group: PostgreSQL's percentile_cont; on
-    SQLite (small deployments) the durations are read and the median taken here."""
+def _sqlite_medians(
+    *,
+    session: Session,
+    scope: Scope,
+    columns: tuple[Any, ...],
+    groups: dict[tuple[Any, ...], Counts],
+    total: Counts,
+) -> None:
     width = len(columns)
-    resolved = [*scope.filters(), Ticket.resolved_at.is_not(None)]
-    if is_postgresql(session.get_bind().engine):
-        seconds = func.extract("epoch", Ticket.resolved_at - Ticket.created_at)
-        query = select(*columns, func.percentile_cont(0.5).within_group(seconds)).where(*resolved)
-        if columns:
-            query = query.group_by(*columns)
-        return {
-            tuple(row[:width]): round(float(row[width]) / 3600, 2)
-            for row in session.execute(query)
-            if row[width] is not None
-        }
     days = func.julianday(Ticket.resolved_at) - func.julianday(Ticket.created_at)
+    resolved = [*scope.filters(), Ticket.resolved_at.is_not(None)]
     durations: dict[tuple[Any, ...], list[float]] = defaultdict(list)
     for row in session.execute(select(*columns, days).where(*resolved)):
         durations[tuple(row[:width])].append(float(row[width]) * 24)
-    return {key: round(statistics.median(hours), 2) for key, hours in durations.items()}
+    for key, hours in durations.items():
+        groups[key].median_handling_hours = round(statistics.median(hours), 2)
+    every = [hour for hours in durations.values() for hour in hours]
+    total.median_handling_hours = round(statistics.median(every), 2) if every else None
 
 
-def _names(*, session: Session, group_by: GroupBy, key: tuple[Any, ...]) -> dict[str, Any]:
-    """The row's key, display name and the drill-down filters that select its tickets."""
+def _names(
+    *, session: Session, group_by: GroupBy, keys: list[tuple[Any, ...]]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Each row's key, display name and the drill-down filters that select its tickets."""
     if group_by == "department":
-        department = session.get(Department, key[0]) if key[0] is not None else None
-        name = department.name if department else "未派发"
-        return {"key": str(key[0] or ""), "name": name, "filters": {"department_id": key[0]}}
-    if group_by == "category":
-        category = session.get(ServiceCategory, key[0])
-        name = category.name_zh if category else key[0]
-        return {"key": key[0], "name": name, "filters": {"service_code": key[0]}}
-    if group_by == "street":
-        district, street = key
+        ids = [key[0] for key in keys if key[0] is not None]
+        departments = dict(
+            session.execute(
+                select(Department.id, Department.name).where(Department.id.in_(ids))
+            ).all()
+        )
         return {
-            "key": f"{district or ''}/{street or ''}",
-            "name": f"{district or '未知区'}{street or '（街道未知）'}",
-            "filters": {"district": district, "street": street},
+            key: {
+                "key": str(key[0] or ""),
+                "name": departments.get(key[0], "未派发"),
+                "filters": {"department_id": key[0]},
+            }
+            for key in keys
         }
-    return {"key": key[0] or "", "name": key[0] or "未知区", "filters": {"district": key[0]}}
+    if group_by == "category":
+        codes = [key[0] for key in keys]
+        categories = dict(
+            session.execute(
+                select(ServiceCategory.service_code, ServiceCategory.name_zh).where(
+                    ServiceCategory.service_code.in_(codes)
+                )
+            ).all()
+        )
+        return {
+            key: {
+                "key": key[0],
+                "name": categories.get(key[0], key[0]),
+                "filters": {"service_code": key[0]},
+            }
+            for key in keys
+        }
+    if group_by == "street":
+        return {
+            (district, street): {
+                "key": f"{district or ''}/{street or ''}",
+                "name": f"{district or '未知区'}{street or '（街道未知）'}",
+                "filters": {"district": district, "street": street},
+            }
+            for district, street in keys
+        }
+    return {
+        key: {"key": key[0] or "", "name": key[0] or "未知区", "filters": {"district": key[0]}}
+        for key in keys
+    }
 
 
 def rates(*, session: Session, scope: Scope, group_by: GroupBy) -> dict[str, Any]:
     """Rows per group, most tickets first, and the total of the whole scope."""
-    groups = aggregate(session=session, scope=scope, group=group_by)
+    found = aggregate(session=session, scope=scope, group=group_by)
+    names = _names(session=session, group_by=group_by, keys=list(found.groups))
     rows = [
-        {**_names(session=session, group_by=group_by, key=key), **counts.as_dict()}
-        for key, counts in sorted(groups.items(), key=lambda item: -item[1].received)
+        {**names[key], **counts.as_dict()}
+        for key, counts in sorted(found.groups.items(), key=lambda item: -item[1].received)
     ]
-    total = aggregate(session=session, scope=scope, group="all").get((), Counts())
-    return {"rows": rows, "total": total.as_dict()}
+    return {"rows": rows, "total": found.total.as_dict()}
 
 
 def _bucket(day: date, interval: Interval) -> date:
@@ -201,7 +246,9 @@ def trend(*, session: Session, scope: Scope, interval: Interval) -> list[dict[st
     while day <= scope.span.end:
         buckets.setdefault(_bucket(day, interval), Counts())
         day += timedelta(days=1)
-    for (stamp,), counts in aggregate(session=session, scope=scope, group="day").items():
+    for (stamp,), counts in aggregate(
+        session=session, scope=scope, group="day", total=False
+    ).groups.items():
         local = date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8]))
         if interval == "day":
             buckets[local] = counts
@@ -215,7 +262,7 @@ def trend(*, session: Session, scope: Scope, interval: Interval) -> list[dict[st
 
 def matrix(*, session: Session, scope: Scope) -> dict[str, Any]:
     """The district × category table: received, overdue and satisfaction per cell."""
-    cells = aggregate(session=session, scope=scope, group="cell")
+    cells = aggregate(session=session, scope=scope, group="cell", median=False, total=False).groups
     codes = sorted({code for _, code in cells})
     names = {
         category.service_code: category.name_zh

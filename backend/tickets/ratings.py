@@ -21,6 +21,7 @@ from backend.tickets.workflow import Action
 from storage.models import Rating, Ticket, TicketState, utcnow
 
 UNSATISFIED = 1
+SATISFIED = (2, 3)  # 基本满意, 满意: what the satisfaction rate counts
 SCORE_NAMES = {1: "不满意", 2: "基本满意", 3: "满意"}
 
 
@@ -113,6 +114,8 @@ def submit_rating(
         created_at=now,
     )
     session.add(stored)
+    ticket.ratings_count += 1
+    ticket.satisfied_count += rating.score in SATISFIED
     session.flush()
     record_event(
         session=session,

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from backend.auth.actor import Actor
-from backend.clusters.detection import detect_clusters
+from backend.clusters.detection import detect_clusters, run_cluster_job
 from backend.clusters.proactive import latest_clusters, open_proactive_ticket
 from backend.errors import Forbidden, NotFound
 from backend.tickets.drafts import TicketDraft
@@ -124,3 +124,13 @@ def test_department_staff_see_their_clusters_read_only(
         open_proactive_ticket(session=session, actor=own, cluster_id=found.id)
     with pytest.raises(NotFound):
         open_proactive_ticket(session=session, actor=other, cluster_id=found.id)
+
+
+def test_the_scheduled_job_stores_a_run_and_commits(
+    session_factory: sessionmaker[Session], seeded: list[Ticket]
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        assert run_cluster_job(session_factory=session_factory) == 1
+    with session_factory() as fresh:
+        [found] = latest_clusters(session=fresh, actor=OPERATOR)
+        assert found.size == 5

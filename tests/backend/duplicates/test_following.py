@@ -93,6 +93,7 @@ def test_co_reporter_hears_progress_and_rates_for_itself(session: Session) -> No
     )
     assert late.created and ticket.state == TicketState.closed  # counted, decides nothing
     assert sorted(r.score for r in session.scalars(select(Rating))) == [1, 3]
+    assert (ticket.ratings_count, ticket.satisfied_count) == (2, 1)  # what the 三率 count
     actions = [event.action for event in ticket.events]
     assert "co_reporter_unsatisfied" in actions
     with pytest.raises(Conflict):  # each chat rates once per round

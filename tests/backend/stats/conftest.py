@@ -64,6 +64,8 @@ def build(
     ticket.reopen_count = reopen_count
     for round_, score in enumerate(scores):
         session.add(Rating(ticket_id=ticket.id, round=round_, score=score, created_at=created))
+    ticket.ratings_count = len(scores)  # what backend.tickets.ratings keeps for each rating
+    ticket.satisfied_count = sum(score in (2, 3) for score in scores)
     session.flush()
     return ticket
 
