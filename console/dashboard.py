@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from backend.stats.export import to_csv
 from backend.tickets.numbers import shenzhen_zone
-from storage.models import Ticket
+from storage.models import ServiceCategory, Ticket
 
 DEFAULT_DAYS = 30
 DRILL_URL = "/console/dashboard/tickets"
@@ -93,3 +93,19 @@ def csv_download(
 def plain(value: Any) -> dict[str, Any]:
     """A dataclass (e.g. a cluster view) as a CSV row."""
     return asdict(value)
+
+
+def category_names(*, session: Session, language: str) -> dict[str, str]:
+    """Each category's name in the page's language (the stats name them in Chinese)."""
+    rows = session.execute(
+        select(ServiceCategory.service_code, ServiceCategory.name_zh, ServiceCategory.name_en)
+    )
+    return {
+        code: (english if language == "en" and english else chinese)
+        for code, chinese, english in rows
+    }
+
+
+def named(rows: list[dict[str, Any]], names: dict[str, str], *, key: str) -> list[dict[str, Any]]:
+    """The rows with `name` in the page's language, by their category code under `key`."""
+    return [{**row, "name": names.get(row[key], row["name"])} for row in rows]

@@ -22,9 +22,11 @@ from console.dashboard import (
     RATE_MEASURES,
     Period,
     blank_is_none,
+    category_names,
     csv_download,
     default_period,
     drill_url,
+    named,
     url,
     with_descriptions,
 )
@@ -77,10 +79,16 @@ def dashboard_page(
     def t(key: str) -> str:
         return translate(code, key)
 
+    names = category_names(session=session, language=code)
     found = rates(session=session, scope=scope, group_by=group_by)
-    categories = rates(session=session, scope=scope, group_by="category")["rows"]
+    if group_by == "category":
+        found["rows"] = named(found["rows"], names, key="key")
+    categories = named(
+        rates(session=session, scope=scope, group_by="category")["rows"], names, key="key"
+    )
     points = trend(session=session, scope=scope, interval=interval)
     table = matrix(session=session, scope=scope)
+    table["categories"] = named(table["categories"], names, key="service_code")
     cells = {(cell["district"], cell["service_code"]): cell for cell in table["cells"]}
     most = max((cell["received"] for cell in table["cells"]), default=0)
     context = {
@@ -169,6 +177,7 @@ def drill_page(
         "measures": list(DRILL_CONDITIONS),
         "filters": {key: value for key, value in filters.items() if value is not None},
         "rows": rows,
+        "names": category_names(session=session, language=language(request)),
         "offset": offset,
         "more": len(rows) == PAGE_ROWS,
         "page_rows": PAGE_ROWS,

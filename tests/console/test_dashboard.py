@@ -126,9 +126,12 @@ def test_english_labels_and_definitions(
     console_client.post(
         "/console/language", data={"lang": "en", "back": "/console/dashboard", "csrf_token": token}
     )
-    page = console_client.get(f"/console/dashboard?{QUERY}")
+    page = console_client.get(f"/console/dashboard?{QUERY}&group_by=category")
     assert "On-time resolution rate" in page.text
     assert "Response rate = responded on time / received." in page.text
+    assert "Noise nuisance" in _row(page.text, "noise")
+    listed = console_client.get(f"/console/dashboard/tickets?{QUERY}&service_code=noise")
+    assert "Noise nuisance" in listed.text and "噪音扰民" not in listed.text
 
 
 def test_department_staff_see_only_their_department(
