@@ -121,6 +121,8 @@ def test_an_operator_merges_a_ticket_and_its_reporter_is_told_once(
     token = log_in(console_client, "op")
     form = console_client.get(f"/console/tickets/{duplicate}").text
     assert 'id="merge-form"' in form and "合并到 SZ…" in form
+    # the same noise at the same place is offered as the ticket to merge into
+    assert f'<li data-similar="{main}">' in form and f"合并到 {main}" in form
 
     merged = console_client.post(
         f"/console/tickets/{duplicate}/merge",
@@ -155,6 +157,7 @@ def test_a_bad_merge_says_why_and_department_staff_cannot_merge(
     add_user(console_client, "desk", StaffRole.department, department)
     staff = TestClient(console_client.app, base_url="http://testserver")
     staff_token = log_in(staff, "desk")
-    assert 'id="merge-form"' not in staff.get(f"/console/tickets/{ticket['ticket_no']}").text
+    staff_page = staff.get(f"/console/tickets/{ticket['ticket_no']}").text
+    assert 'id="merge-form"' not in staff_page and "similar-tickets" not in staff_page
     refused = staff.post(url, data={"into": "SZ20261101-000001", "csrf_token": staff_token})
     assert refused.status_code == 403
