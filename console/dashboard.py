@@ -27,11 +27,6 @@ RATE_MEASURES = {
 }
 
 
-def blank_is_none(value: object) -> object:
-    """A form's empty choice (“all departments”) means none."""
-    return None if value == "" else value
-
-
 def default_period(now: datetime) -> tuple[date, date]:
     """The last thirty Shenzhen days, today included."""
     today = now.astimezone(shenzhen_zone()).date()

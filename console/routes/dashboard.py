@@ -8,10 +8,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
-from pydantic import BeforeValidator
 
 from backend.api.deps import SessionDep
-from backend.inputs import Offset, RowId, Text
+from backend.inputs import Offset, Text
 from backend.stats.drilldown import MAX_ROWS, Slice, drill_down
 from backend.stats.measures import DRILL_CONDITIONS, definitions
 from backend.stats.rates import GroupBy, Interval, Scope, matrix, rates, trend
@@ -21,7 +20,6 @@ from console.charts import category_chart, heat_chart, trend_chart
 from console.dashboard import (
     RATE_MEASURES,
     Period,
-    blank_is_none,
     category_names,
     csv_download,
     default_period,
@@ -30,6 +28,7 @@ from console.dashboard import (
     url,
     with_descriptions,
 )
+from console.forms import DepartmentChoice
 from console.i18n import translate
 from console.security import StaffPage, language
 from console.templating import render
@@ -39,7 +38,7 @@ router = APIRouter(prefix="/console/dashboard", include_in_schema=False)
 
 From = Annotated[date | None, Query(alias="from")]
 To = Annotated[date | None, Query()]
-Department = Annotated[RowId | None, BeforeValidator(blank_is_none), Query()]
+Department = DepartmentChoice
 Place = Annotated[Text | None, Query(max_length=32)]
 PAGE_ROWS = 200
 

@@ -228,5 +228,6 @@ def test_an_empty_period_and_the_all_departments_choice(console_client: TestClie
     assert "该时段没有工单。" in page.text
     assert re.search(r'data-testid="total-received"><a [^>]+>0<', page.text)
     assert console_client.get("/console/dashboard?department_id=x").status_code == 422
+    assert console_client.get("/console/queue?department_id=").status_code == 200
     reversed_period = console_client.get("/console/dashboard?from=2020-02-01&to=2020-01-01")
     assert reversed_period.status_code == 400
