@@ -36,6 +36,7 @@ def shot(page: Page, name: str) -> Path:
     return path
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by these marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test in this folder is a browser test (and, running the real stack, an e2e one)."""
     here = Path(__file__).parent
