@@ -1,6 +1,6 @@
 """The platform's periodic work on APScheduler: the deadline sweep, the outbox dispatcher, the
 release of messages held by the chat rate limits, the retention of uploads and chat messages,
-the return of idle operator claims to the waiting list, and the 类案 clustering job.
+the return of idle operator claims to the waiting list and the 类案 clustering job.
 
 Both jobs are stateless (deadlines and pending messages are database rows), so a restart loses
 nothing and several replicas may run them side by side: rows are claimed with

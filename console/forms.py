@@ -1,18 +1,31 @@
-"""After a form post: a one-time message for the next page, and the redirect to it.
+"""Forms: after a post, a one-time message for the next page and the redirect to it; in a
+filter form, the department choice.
 
 A domain error (illegal transition, missing note, …) rolls the request's work back and shows
 its message; nothing half-done is committed.
 """
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse
+from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
 from backend.errors import DomainError
+from backend.inputs import RowId
 
 FLASH_KEY = "flash"
+
+
+def blank_is_none(value: object) -> object:
+    """A select's empty choice (“all departments”) in a query string means none."""
+    return None if value == "" else value
+
+
+DepartmentChoice = Annotated[RowId | None, BeforeValidator(blank_is_none), Query()]
+"""A department picked in a filter form, or none for all."""
 
 
 def flash(request: Request, *, kind: str, text: str) -> None:

@@ -66,7 +66,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
             _env_file=None,
         )
         app = create_app(settings)
-        with serving_platform(settings, app):
+        with serving_platform(settings, app=app):
             yield Platform(url=url, settings=settings, app=app, rasa=stack, bot_api=bot_api.api)
 
 

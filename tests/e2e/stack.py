@@ -129,16 +129,12 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
 
 
 @contextmanager
-def serving_platform(settings: Settings, app: FastAPI | None = None) -> Iterator[str]:
-    """Serve `app` (by default the platform app built from `settings`) with uvicorn in a thread
-    on `settings.platform_port`, until the block ends; yields its URL."""
+def serving_platform(settings: Settings, *, app: FastAPI | None = None) -> Iterator[str]:
+    """Serve the platform app (`app`, or one built from `settings`) with uvicorn in a thread on
+    `settings.platform_port`, until the block ends; yields its URL."""
+    app = app if app is not None else create_app(settings)
     server = uvicorn.Server(
-        uvicorn.Config(
-            app or create_app(settings),
-            host="127.0.0.1",
-            port=settings.platform_port,
-            log_level="warning",
-        )
+        uvicorn.Config(app, host="127.0.0.1", port=settings.platform_port, log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

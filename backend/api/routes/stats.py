@@ -15,7 +15,7 @@ from backend.auth.actor import Actor
 from backend.inputs import Offset, RowId, Text
 from backend.stats.drilldown import MAX_ROWS, Slice, drill_down
 from backend.stats.export import to_csv
-from backend.stats.measures import DRILL_CONDITIONS, definitions, period
+from backend.stats.measures import DRILL_CONDITIONS, definitions
 from backend.stats.rates import GroupBy, Interval, Scope, matrix, rates, trend
 from backend.stats.schemas import (
     DefinitionsOut,
@@ -24,7 +24,7 @@ from backend.stats.schemas import (
     RatesOut,
     TrendPoint,
 )
-from storage.models import utcnow
+from backend.stats.scoping import scope_for
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 
@@ -38,9 +38,7 @@ CSV = {200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with form
 
 
 def _scope(actor: Actor, start: date, end: date, department_id: int | None) -> Scope:
-    if not actor.sees_all_tickets:
-        department_id = actor.department_id if actor.department_id is not None else -1
-    return Scope(span=period(start=start, end=end), now=utcnow(), department_id=department_id)
+    return scope_for(actor=actor, start=start, end=end, department_id=department_id)
 
 
 def _csv(rows: list[dict[str, Any]], name: str) -> Response:
