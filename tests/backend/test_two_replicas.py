@@ -4,7 +4,6 @@ message is delivered once and every deadline alert fires once."""
 
 import asyncio
 import threading
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -42,16 +41,14 @@ def test_two_replicas_deliver_each_message_once_and_fire_each_alert_once(
     async def deliver(message: OutboxMessage) -> DeliveryResult:
         with lock:
             delivered[message.dedupe_key] += 1
-        time.sleep(0.002)  # a send takes time: the other replica runs meanwhile
+        await asyncio.sleep(0.002)  # a send takes time: the other replica runs meanwhile
         return DeliveryResult.delivered()
 
     async def rounds(replica: sessionmaker[Session]) -> None:
         for _ in range(ROUNDS):
             await dispatch_pending(session_factory=replica, deliver=deliver, now=T0, batch_size=4)
             with replica.begin() as session:
-                sweep_due(
-                    session=session, now=NEAR_CONTACT, reminder_window=timedelta(hours=2)
-                )
+                sweep_due(session=session, now=NEAR_CONTACT, reminder_window=timedelta(hours=2))
             await dispatch_pending(
                 session_factory=replica, deliver=deliver, now=NEAR_CONTACT, batch_size=4
             )
