@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.auth.actor import Actor
@@ -57,6 +58,19 @@ def _same(stored: Rating, given: RatingInput) -> bool:
     )
 
 
+def _stored(*, session: Session, ticket: Ticket) -> Rating | None:
+    return session.scalar(
+        select(Rating).where(Rating.ticket_id == ticket.id, Rating.round == ticket.reopen_count)
+    )
+
+
+def _again(stored: Rating, given: RatingInput) -> RatingOutcome:
+    """A second rating of the round: the same one counts once, a different one conflicts."""
+    if _same(stored, given):
+        return RatingOutcome(rating=stored, created=False)
+    raise Conflict("您已评价过本次办理结果，感谢您的反馈。")
+
+
 def submit_rating(
     *,
     session: Session,
@@ -73,13 +87,9 @@ def submit_rating(
     """
     _check(rating)
     now = now or utcnow()
-    stored = session.scalar(
-        select(Rating).where(Rating.ticket_id == ticket.id, Rating.round == ticket.reopen_count)
-    )
+    stored = _stored(session=session, ticket=ticket)
     if stored is not None:
-        if _same(stored, rating):
-            return RatingOutcome(rating=stored, created=False)
-        raise Conflict("您已评价过本次办理结果，感谢您的反馈。")
+        return _again(stored, rating)
     if ticket.state == TicketState.closed:
         raise Conflict("该工单已办结归档，评价通道已关闭。感谢您的关注，如有新问题欢迎再次反映。")
     if ticket.state != TicketState.resolved:
@@ -100,8 +110,16 @@ def submit_rating(
         channel_identity_id=channel_identity_id,
         created_at=now,
     )
-    session.add(stored)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(stored)
+    except IntegrityError:
+        # The same tap twice at once: PostgreSQL makes the second wait on the ticket's row lock,
+        # SQLite has none, so the second insert meets the first's row here.
+        earlier = _stored(session=session, ticket=ticket)
+        if earlier is None:
+            raise
+        return _again(earlier, rating)
     record_event(
         session=session,
         ticket=ticket,
