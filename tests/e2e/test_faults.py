@@ -5,8 +5,10 @@ returns to 200 without a restart of anything else, and the kept message is then 
 The Rasa case waits for Rasa to load its model again (~35 s on an idle two-core machine)."""
 
 import os
+import re
 import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -19,6 +21,7 @@ from tests.e2e.test_webchat_progress import poll_until
 pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 
 COMPLAINT = "粤海街道科技园这边有个工地每天晚上十一点还在打桩"
+TICKET_NO = re.compile(r"SZ\d{8}-\d{6}")
 
 
 def healthy(platform: Platform) -> bool:
@@ -62,3 +65,32 @@ def test_rasa_killed_the_message_is_kept_and_answered_after_its_restart(
     started = time.monotonic()
     kill_and_complain(platform, web_session, "rasa")
     print(f"Rasa back and the kept message answered in {time.monotonic() - started:.0f} s")
+
+
+def ticket_count(platform: Platform) -> int:
+    response = httpx.get(
+        f"{platform.url}/api/v1/tickets",
+        params={"limit": 500},
+        headers=platform.staff_headers,
+        timeout=30,
+    )
+    response.raise_for_status()
+    return len(response.json())
+
+
+def test_two_taps_on_confirm_at_once_file_one_ticket(
+    platform: Platform, web_session: httpx.Client
+) -> None:
+    wait_until(lambda: healthy(platform), what="a healthy stack", programs=[])
+    replies = say(platform, web_session, COMPLAINT)
+    [confirm] = [b for r in replies for b in r["buttons"] if b["title"] == "确认提交"]
+    before = ticket_count(platform)
+
+    def tap(_: int) -> list[dict]:
+        return say(platform, web_session, confirm["payload"])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(tap, range(2)))
+    numbers = {m.group(0) for a in answers for r in a for m in TICKET_NO.finditer(r["text"] or "")}
+    assert len(numbers) == 1
+    assert ticket_count(platform) == before + 1
