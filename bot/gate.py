@@ -187,8 +187,28 @@ class InboundGate:
         self, channel: str, chat: str, text: str, address: str | None, metadata: dict[str, Any]
     ) -> Admission:
         """Keep a message Rasa could not answer; the citizen hears that the system is busy."""
+        first = await self._store_kept(channel, chat, text, address, metadata)
+        reply = BotReply(text=bot_text("busy"))
+        return Admission(outcome=Outcome.busy, replies=[reply], first_hold=first)
+
+    async def _keep_again(self, held: Held) -> None:
+        """Put back a kept message whose answer failed, before any sent since."""
+        await self._store_kept(
+            held.channel, held.chat_id, held.text, held.address, held.meta, before_held=True
+        )
+
+    async def _store_kept(
+        self,
+        channel: str,
+        chat: str,
+        text: str,
+        address: str | None,
+        metadata: dict[str, Any],
+        *,
+        before_held: bool = False,
+    ) -> bool:
         now = self._clock()
-        first = await run_in_transaction(
+        return await run_in_transaction(
             self._session_factory,
             lambda session: keep_message(
                 session=session,
@@ -199,26 +219,7 @@ class InboundGate:
                 address=address,
                 now=now,
                 due_at=now + self._busy_retry,
-            ),
-        )
-        reply = BotReply(text=bot_text("busy"))
-        return Admission(outcome=Outcome.busy, replies=[reply], first_hold=first)
-
-    async def _keep_again(self, held: Held) -> None:
-        """Put back a kept message whose answer failed, before any sent since."""
-        now = self._clock()
-        await run_in_transaction(
-            self._session_factory,
-            lambda session: keep_message(
-                session=session,
-                channel=held.channel,
-                chat_id=held.chat_id,
-                text=held.text,
-                meta=held.meta,
-                address=held.address,
-                now=now,
-                due_at=now + self._busy_retry,
-                before_held=True,
+                before_held=before_held,
             ),
         )
 
