@@ -1,14 +1,15 @@
 """The action server files a report while the platform is down, and again after it returns
 (actions/filing.py keeps it under one Idempotency-Key and retries; an answer may be lost and the
-report sent twice): one ticket, and one notice with its number to the citizen's chat."""
+report sent twice): one ticket, and one notice with its number to the citizen's chat — also when
+no rule routes it."""
 
 from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import OutboxEvent, Ticket
+from storage.models import OutboxEvent, RoutingRule, Ticket
 from tests.backend.api.test_outbox import TICKET
 from tests.conftest import SERVICE_HEADERS
 
@@ -35,4 +36,20 @@ def test_a_report_retried_after_an_outage_is_one_ticket_and_one_notice(
         assert len(session.scalars(select(Ticket)).all()) == 1
         notices = session.scalars(select(OutboxEvent)).all()
     assert [(n.kind, n.payload["chat_id"]) for n in notices] == [("dispatched", "777")]
+    assert ticket_no in notices[0].payload["text"]
+
+
+def test_a_report_no_rule_routes_still_tells_the_citizen_its_number(
+    app_client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    with session_factory.begin() as session:
+        session.execute(delete(RoutingRule))  # an operator will route it by hand
+    first = app_client.post("/api/v1/tickets", json=TICKET, headers=KEY)
+    again = app_client.post("/api/v1/tickets", json=TICKET, headers=KEY)
+    assert (first.status_code, again.status_code) == (201, 200)
+    ticket_no = first.json()["ticket_no"]
+    assert first.json()["state"] == "received"
+    with session_factory() as session:
+        notices = session.scalars(select(OutboxEvent)).all()
+    assert [(n.kind, n.payload["chat_id"]) for n in notices] == [("received", "777")]
     assert ticket_no in notices[0].payload["text"]
