@@ -40,10 +40,10 @@ secrets: setup  ## generate the missing secrets into var/secrets.env (mode 0600;
 train: setup  ## train the Rasa model when its data, config or components changed
 	@scripts/train.sh $(RASA_ARGS)
 
-run: train secrets  ## start Rasa, the action server and the platform (Ctrl-C stops all)
+run: train secrets  ## start Rasa, the action server and the platform, restarting crashes (Ctrl-C stops all)
 	@echo "==> starting Rasa :$(RASA_PORT), actions :$(ACTION_SERVER_PORT), platform :$(PLATFORM_PORT)"
 	@echo "    web chat: http://127.0.0.1:$(PLATFORM_PORT)/chat   health: http://127.0.0.1:$(PLATFORM_PORT)/healthz"
-	@$(VENV)/honcho start -f Procfile -e .env,$(SECRETS)
+	@$(VENV)/python -m suban supervise -f Procfile -e .env,$(SECRETS)
 
 # `make admin USER=name`: only a USER given on the command line counts (the shell's is the login).
 USER_NAME := $(if $(filter command line,$(origin USER)),$(USER),)

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # Proactive messages kept for the web chat's polling (and sent Telegram ones), in days
     outbound_retention_days: int = 30
     held_release_interval_seconds: float = 2.0
+    # While Rasa or the action server cannot answer, kept messages are retried this often (s)
+    busy_retry_seconds: float = 5.0
     retention_interval_seconds: int = 3600
 
     # How long the web chat's session cookie (who is chatting) lasts without a visit

@@ -40,8 +40,11 @@ async def handle_inbound(
     text: str,
     metadata: dict[str, Any] | None = None,
     session_factory: sessionmaker[Session] | None = None,
+    keep_when_unavailable: bool = False,
 ) -> list[BotReply]:
-    """Send a citizen's message to Rasa; when Rasa fails, answer with a polite apology.
+    """Send a citizen's message to Rasa; when Rasa fails, answer with a polite apology, or
+    (`keep_when_unavailable`) raise `RasaUnavailable` so the caller keeps the message for later
+    (the exchange is then recorded when it is answered).
 
     With a `session_factory`, the exchange is recorded with what the NLU understood, and the
     hand-over applies: a chat held by an operator gets no bot reply (its message goes to the
@@ -84,6 +87,8 @@ async def handle_inbound(
             nlu = _nlu_summary(await rasa.latest_message(sender_id=conversation_id))
     except RasaUnavailable:
         log.exception("Rasa unavailable for %s", conversation_id)
+        if keep_when_unavailable:
+            raise
         replies = [BotReply(text=bot_text("rasa_unavailable", language=language))]
     if session_factory is not None:
         replies += await _queue_notice(session_factory, channel, chat)

@@ -39,7 +39,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
             app.state.http = http
             app.state.rasa = RasaClient(
-                http=http, base_url=settings.rasa_url, token=settings.rasa_token
+                http=http,
+                base_url=settings.rasa_url,
+                token=settings.rasa_token,
+                action_server_url=settings.action_server_url,
+                health_timeout_seconds=settings.health_timeout_seconds,
             )
             async with running_channels(
                 settings=settings, rasa=app.state.rasa, session_factory=app.state.session_factory

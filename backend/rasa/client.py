@@ -26,9 +26,19 @@ class RasaClient:
     (the only form `rasa run --auth-token` accepts; Rasa keeps its access log off).
     """
 
-    def __init__(self, *, http: httpx.AsyncClient, base_url: str, token: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        http: httpx.AsyncClient,
+        base_url: str,
+        token: str | None = None,
+        action_server_url: str | None = None,
+        health_timeout_seconds: float = 2.0,
+    ) -> None:
         self._http = http
         self._base_url = base_url.rstrip("/")
+        self._action_server_url = action_server_url.rstrip("/") if action_server_url else None
+        self._health_timeout = health_timeout_seconds
         self._params = {"token": token} if token else {}
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
 
@@ -36,6 +46,7 @@ class RasaClient:
         self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[BotReply]:
         """Deliver one inbound message and return the bot's replies in order."""
+        await self._require_action_server()
         body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
         try:
             response = await self._http.post(
@@ -55,6 +66,7 @@ class RasaClient:
         self, *, sender_id: str, intent: str, entities: dict[str, Any] | None = None
     ) -> list[BotReply]:
         """Inject an external event (e.g. ticket resolved) and return what the bot says."""
+        await self._require_action_server()
         try:
             response = await self._http.post(
                 f"{self._base_url}/conversations/{sender_id}/trigger_intent",
@@ -65,6 +77,20 @@ class RasaClient:
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"Rasa trigger_intent failed: {exc}") from exc
         return [BotReply.from_rasa(message) for message in response.json().get("messages", [])]
+
+    async def _require_action_server(self) -> None:
+        """Rasa runs a turn on without its action server (the actions' events are lost, the
+        REST channel answers what it has, often `200 []`), which would spoil the conversation:
+        with the action server down the turn is not sent at all."""
+        if self._action_server_url is None:
+            return
+        try:
+            response = await self._http.get(
+                f"{self._action_server_url}/health", timeout=self._health_timeout
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"the action server is down: {exc!r}") from exc
 
     async def latest_message(self, *, sender_id: str) -> dict[str, Any]:
         """What the NLU understood of the conversation's latest user message (intent, entities)."""

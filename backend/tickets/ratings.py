@@ -10,7 +10,8 @@ rating of the same ticket flags it for supervision (督办).
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.auth.actor import Actor
@@ -61,6 +62,28 @@ def _same(stored: Rating, given: RatingInput) -> bool:
     )
 
 
+def _this_round(ticket: Ticket) -> Select[tuple[Rating]]:
+    return select(Rating).where(Rating.ticket_id == ticket.id, Rating.round == ticket.reopen_count)
+
+
+def _stored(*, session: Session, ticket: Ticket, channel_identity_id: int | None) -> Rating | None:
+    """The chat's rating of the ticket's current round (each following chat rates once)."""
+    return session.scalar(
+        _this_round(ticket).where(
+            Rating.channel_identity_id.is_(None)
+            if channel_identity_id is None
+            else Rating.channel_identity_id == channel_identity_id
+        )
+    )
+
+
+def _again(stored: Rating, given: RatingInput) -> RatingOutcome:
+    """A second rating of the round: the same one counts once, a different one conflicts."""
+    if _same(stored, given):
+        return RatingOutcome(rating=stored, created=False)
+    raise Conflict("您已评价过本次办理结果，感谢您的反馈。")
+
+
 def submit_rating(
     *,
     session: Session,
@@ -77,21 +100,10 @@ def submit_rating(
     """
     _check(rating)
     now = now or utcnow()
-    this_round = select(Rating).where(
-        Rating.ticket_id == ticket.id, Rating.round == ticket.reopen_count
-    )
-    stored = session.scalar(
-        this_round.where(
-            Rating.channel_identity_id.is_(None)
-            if channel_identity_id is None
-            else Rating.channel_identity_id == channel_identity_id
-        )
-    )
+    stored = _stored(session=session, ticket=ticket, channel_identity_id=channel_identity_id)
     if stored is not None:
-        if _same(stored, rating):
-            return RatingOutcome(rating=stored, created=False)
-        raise Conflict("您已评价过本次办理结果，感谢您的反馈。")
-    decided = session.scalar(this_round.limit(1)) is not None
+        return _again(stored, rating)
+    decided = session.scalar(_this_round(ticket).limit(1)) is not None
     late_co_rating = decided and channel_identity_id is not None
     if ticket.state == TicketState.closed and not late_co_rating:
         raise Conflict("该工单已办结归档，评价通道已关闭。感谢您的关注，如有新问题欢迎再次反映。")
@@ -113,7 +125,16 @@ def submit_rating(
         channel_identity_id=channel_identity_id,
         created_at=now,
     )
-    session.add(stored)
+    try:
+        with session.begin_nested():
+            session.add(stored)
+    except IntegrityError:
+        # The same tap twice at once: PostgreSQL makes the second wait on the ticket's row lock,
+        # SQLite has none, so the second insert meets the first's row here.
+        earlier = _stored(session=session, ticket=ticket, channel_identity_id=channel_identity_id)
+        if earlier is None:
+            raise
+        return _again(earlier, rating)
     ticket.ratings_count += 1
     ticket.satisfied_count += rating.score in SATISFIED
     session.flush()

@@ -167,7 +167,7 @@ def _dispatch_new(*, session: Session, ticket: Ticket, now: datetime, notify_cha
     unless the caller tells them itself (one confirmation, issue 10)."""
     outcome = dispatch_by_rule(session=session, ticket=ticket)
     if outcome is None:
-        record_event(
+        event = record_event(
             session=session,
             ticket=ticket,
             actor=Actor.system(),
@@ -176,6 +176,9 @@ def _dispatch_new(*, session: Session, ticket: Ticket, now: datetime, notify_cha
             public=False,
             at=now,
         )
+        # The citizen still hears the number (a report the action server filed late, after an
+        # outage, is told it only this way); an operator routes it by hand.
+        notify(session=session, ticket=ticket, event=event, kind="received")
         return
     ticket.state = TicketState.dispatched
     event = record_event(

@@ -202,7 +202,7 @@ class TelegramHandlers:
             text=text,
             metadata=inbound_metadata(update),
         )
-        if admission.outcome is Outcome.held and not admission.first_hold:
+        if admission.outcome in (Outcome.held, Outcome.busy) and not admission.first_hold:
             return  # the chat was told when its first held message was kept: no reply flood
         await self._say(update, context, admission.replies)
 

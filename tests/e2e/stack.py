@@ -1,14 +1,15 @@
 """Start the real Rasa server and action server for end-to-end tests."""
 
+import asyncio
 import os
 import secrets
+import shlex
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -17,6 +18,7 @@ from fastapi import FastAPI
 
 from backend.settings import Settings
 from suban.app import create_app
+from suban.supervise import Policy, Program, Supervisor
 
 REPO = Path(__file__).resolve().parents[2]
 RASA_PYTHON = REPO / ".venv-rasa" / "bin" / "python"
@@ -41,14 +43,45 @@ class RasaStack:
     rasa_token: str
     action_server_token: str
     service_api_token: str  # what the action server sends to the platform
+    programs: dict[str, Program] = field(default_factory=dict)  # "rasa", "actions"
+
+    def pid(self, name: str) -> int:
+        """The process id of the running `rasa` or `actions` (the supervisor restarts it when
+        it dies; its shell execs it, so this is the server itself)."""
+        process = self.programs[name].process
+        assert process is not None
+        return process.pid
 
 
-def _wait_until(check: "callable[[], bool]", *, what: str, procs: list[subprocess.Popen]) -> None:
+# As `make run` but quicker to come back (a test waits for it) and to give up.
+STACK_POLICY = Policy(backoff_first=2.0, backoff_max=10.0, give_up_after=3, grace_seconds=20)
+
+
+class SupervisorThread:
+    """Suban's supervisor on its own event loop in a thread, as `make run` runs the Procfile."""
+
+    def __init__(self, supervisor: Supervisor) -> None:
+        self.supervisor = supervisor
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._loop.run_until_complete(self.supervisor.run())
+
+    def stop(self) -> None:
+        """Stop every process and wait for them."""
+        self._loop.call_soon_threadsafe(self.supervisor.stop)
+        self._thread.join(timeout=STACK_POLICY.grace_seconds + 10)
+
+
+def wait_until(check: "callable[[], bool]", *, what: str, programs: list[Program]) -> None:
+    """Wait for `check` to hold; fail when a program was given up on or after the timeout."""
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
-        for proc in procs:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{what}: a process exited early with code {proc.returncode}")
+        for program in programs:
+            if program.gave_up:
+                raise RuntimeError(f"{what}: {program.name} keeps exiting")
         try:
             if check():
                 return
@@ -89,27 +122,31 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
             "--credentials", "nlu/credentials.yml",
         ],
     }  # fmt: skip
-    procs: list[subprocess.Popen] = []
+    # Each under the supervisor `make run` uses, so a fault test can kill -9 one and see it back.
+    programs = {
+        name: Program(name=name, command=f"cd {shlex.quote(str(REPO))} && exec {shlex.join(cmd)}")
+        for name, cmd in commands.items()
+    }
+    log = (log_dir / "stack.log").open("w", encoding="utf-8")
+    supervised = SupervisorThread(
+        Supervisor(programs=list(programs.values()), env=env, policy=STACK_POLICY, out=log)
+    )
+    procs = list(programs.values())
     try:
-        for name, command in commands.items():
-            log = (log_dir / f"{name}.log").open("wb")
-            procs.append(
-                subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-            )
         rasa_url = f"http://127.0.0.1:{rasa_port}"
-        _wait_until(
+        wait_until(
             lambda: bool(
                 httpx.get(f"{rasa_url}/status", params={"token": rasa_token}, timeout=2)
                 .json()
                 .get("model_file")
             ),
-            what=f"Rasa server (log: {log_dir / 'rasa.log'})",
-            procs=procs,
+            what=f"Rasa server (log: {log_dir / 'stack.log'})",
+            programs=procs,
         )
-        _wait_until(
+        wait_until(
             lambda: httpx.get(f"{action_server_url}/health", timeout=2).status_code == 200,
-            what=f"action server (log: {log_dir / 'actions.log'})",
-            procs=procs,
+            what=f"action server (log: {log_dir / 'stack.log'})",
+            programs=procs,
         )
         yield RasaStack(
             rasa_url=rasa_url,
@@ -117,15 +154,11 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
             rasa_token=rasa_token,
             action_server_token=action_server_token,
             service_api_token=service_api_token,
+            programs=programs,
         )
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        supervised.stop()
+        log.close()
 
 
 @contextmanager
