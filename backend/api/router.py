@@ -9,6 +9,7 @@ from backend.api.routes import (
     conversations,
     health,
     locate,
+    nlu,
     open311,
     outbox,
     tickets,
@@ -27,3 +28,4 @@ api_router.include_router(locate.router)
 api_router.include_router(admin.router)
 api_router.include_router(outbox.router)
 api_router.include_router(understand.router)
+api_router.include_router(nlu.router)
