@@ -5,6 +5,7 @@ training failed and leaves the active model alone (activation is a separate, exp
 
 import hashlib
 import logging
+import os
 import re
 import subprocess
 import threading
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 STARTED = re.compile(r"Starting to train component '(\w+)'")
 FINISHED = re.compile(r"Finished training component '(\w+)'")
 EPOCHS = re.compile(r"Epochs:\s+(\d+)%")
+# Rasa's telemetry and error reports would go to the internet: off
+RASA_ENV = {"RASA_TELEMETRY_ENABLED": "false"}
 LOG_LINES = 60
 REPORT_EVERY_SECONDS = 2.0
 # share of the progress bar for training; the held-out evaluation takes the rest
@@ -225,7 +228,13 @@ def _stream(
     lines.append("$ " + " ".join(Path(argv[0]).name if i == 0 else a for i, a in enumerate(argv)))
     last = 0.0
     with subprocess.Popen(
-        argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        argv,
+        cwd=cwd,
+        env={**os.environ, **RASA_ENV},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
     ) as process:
         assert process.stdout is not None
         for raw in process.stdout:
