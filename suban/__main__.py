@@ -1,5 +1,5 @@
 """`python -m suban`: serve the platform; `secrets`: make the missing secrets;
-`admin create <username>`: a console admin."""
+`admin create <username>`: a console admin; `nlu …`: the admins' NLU loop."""
 
 import argparse
 import logging
@@ -14,6 +14,8 @@ from console.live import stop_streams
 from suban.admin_command import create_admin, read_password
 from suban.first_start import ensure_secrets
 from suban.log_masking import install_on_root, logging_config
+from suban.nlu_command import add_parser as add_nlu_parser
+from suban.nlu_command import run as run_nlu
 
 SHUTDOWN_GRACE_SECONDS = 5
 
@@ -71,12 +73,15 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument(
         "--password-stdin", action="store_true", help="read the password from stdin's first line"
     )
+    add_nlu_parser(commands)
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "secrets":
         make_secrets(secrets_file=args.file, env_file=args.env_file)
     elif args.command == "admin":
         password = read_password(from_stdin=args.password_stdin, stdin=sys.stdin)
         sys.exit(create_admin(settings=get_settings(), username=args.username, password=password))
+    elif args.command == "nlu":
+        sys.exit(run_nlu(args, get_settings()))
     else:
         serve()
 
