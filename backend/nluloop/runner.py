@@ -48,6 +48,7 @@ class TrainingPlan:
     config: Path
     nlu: NluPaths
     models_dir: Path
+    scripts_dir: Path  # where scripts/nlu_predict.py is
 
     def train_argv(self, name: str) -> list[str]:
         return [
@@ -60,7 +61,7 @@ class TrainingPlan:
         ]  # fmt: skip
 
     def predict_argv(self, model: Path, out: Path) -> list[str]:
-        script = self.repo_root / "scripts" / "nlu_predict.py"
+        script = self.scripts_dir / "nlu_predict.py"
         return [
             str(self.rasa_python), str(script),
             "--model", str(model), "--data", str(self.nlu.held_out), "--out", str(out),

@@ -13,7 +13,7 @@ from backend.nluloop.models import LoadModel
 from backend.nluloop.runner import TrainingPlan
 from backend.nluloop.training_data import Entity, NluPaths
 from backend.rasa.client import RasaClient, RasaUnavailable
-from backend.settings import Settings
+from backend.settings import REPO_ROOT, Settings
 from storage.models import Message, MessageRole
 
 
@@ -30,6 +30,7 @@ def training_plan(settings: Settings) -> TrainingPlan:
         config=settings.nlu_train_config,
         nlu=nlu_paths(settings),
         models_dir=settings.models_dir,
+        scripts_dir=REPO_ROOT / "scripts",
     )
 
 

@@ -58,11 +58,13 @@ def _wait_until(check: "callable[[], bool]", *, what: str, procs: list[subproces
 
 
 @contextmanager
-def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack]:
+def running_rasa_stack(
+    *, log_dir: Path, backend_url: str, model: Path = MODEL
+) -> Iterator[RasaStack]:
     """Run Rasa (`rasa run --enable-api --auth-token`) and the action server as the Procfile
     does, on free ports and with fresh tokens, until the block ends."""
-    if not MODEL.exists():
-        raise FileNotFoundError(f"{MODEL} is missing: run `make train` (make test does) first")
+    if not model.exists():
+        raise FileNotFoundError(f"{model} is missing: run `make train` (make test does) first")
     log_dir.mkdir(parents=True, exist_ok=True)
     rasa_port, actions_port = free_port(), free_port()
     action_server_url = f"http://127.0.0.1:{actions_port}"
@@ -84,7 +86,7 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
         "rasa": [
             str(RASA_PYTHON), "-m", "nlu.serve", "--enable-api", "-i", "127.0.0.1",
             "-p", str(rasa_port),
-            "--model", str(MODEL), "--endpoints", "nlu/endpoints.yml",
+            "--model", str(model), "--endpoints", "nlu/endpoints.yml",
             "--credentials", "nlu/credentials.yml",
         ],
     }  # fmt: skip

@@ -42,6 +42,7 @@ def plan(tmp_path: Path, nlu_copy: NluPaths) -> TrainingPlan:
         config=config,
         nlu=nlu_copy,
         models_dir=models,
+        scripts_dir=tmp_path,
     )
 
 
