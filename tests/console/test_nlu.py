@@ -1,7 +1,6 @@
 """The NLU loop in the console (admins): inbox → annotate → example, discard, training page,
 comparison with the gate, activation refused without a reason."""
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +14,8 @@ from backend.conversations.service import record_exchange
 from backend.nluloop.models import register_model
 from backend.settings import Settings
 from storage.models import NluModel, NluTraining, StaffRole
+from tests.backend.nluloop.conftest import copy_nlu
 from tests.console.conftest import PASSWORD, log_in
-
-REPO_NLU = Path(__file__).resolve().parents[2] / "nlu"
 
 
 @pytest.fixture
@@ -25,9 +23,7 @@ def nlu_console(app_settings: Settings, tmp_path: Path) -> Iterator[tuple[TestCl
     """The console with admin `boss` and operator `op`, writing into a copy of nlu/."""
     from suban.app import create_app
 
-    nlu = tmp_path / "repo" / "nlu"
-    for part in ("domain", "data", "tests"):
-        shutil.copytree(REPO_NLU / part, nlu / part)
+    nlu = copy_nlu(tmp_path / "repo")
     models = tmp_path / "models"
     models.mkdir()
     (models / "suban.tar.gz").write_bytes(b"model")

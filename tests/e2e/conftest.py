@@ -8,7 +8,13 @@ import pytest
 
 from backend.settings import Settings
 from tests.e2e.fake_bot_api import FakeBotApi, serving_fake_bot_api
-from tests.e2e.stack import RasaStack, free_port, running_rasa_stack, serving_platform
+from tests.e2e.stack import (
+    RasaStack,
+    free_port,
+    running_rasa_stack,
+    serving_platform,
+    stack_settings,
+)
 
 ADMIN_TOKEN = "e2e-admin-token"
 
@@ -39,22 +45,16 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         running_rasa_stack(log_dir=logs, backend_url=url) as stack,
         serving_fake_bot_api() as bot_api,
     ):
-        settings = Settings(
+        settings = stack_settings(
+            stack=stack,
+            port=port,
             database_url=f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'suban.db'}",
-            rasa_url=stack.rasa_url,
-            rasa_token=stack.rasa_token,
-            service_api_token=stack.service_api_token,
-            action_server_url=stack.action_server_url,
-            platform_port=port,
-            public_base_url=url,
-            admin_api_token=ADMIN_TOKEN,
-            secret_key="e2e-secret-key-for-web-chat-cookies",
+            admin_token=ADMIN_TOKEN,
             telegram_bot_token=bot_api.api.token,
             telegram_api_base_url=bot_api.base_url,
             telegram_api_file_url=bot_api.file_url,
             uploads_dir=tmp_path_factory.mktemp("e2e-uploads"),
             outbox_interval_seconds=0.5,
-            _env_file=None,
         )
         with serving_platform(settings):
             yield Platform(url=url, settings=settings, rasa=stack, bot_api=bot_api.api)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -127,6 +128,25 @@ def running_rasa_stack(
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def stack_settings(
+    *, stack: RasaStack, port: int, database_url: str, admin_token: str, **extra: Any
+) -> Settings:
+    """Settings of a platform on `port` wired to this Rasa stack (more settings in `extra`)."""
+    return Settings(
+        database_url=database_url,
+        rasa_url=stack.rasa_url,
+        rasa_token=stack.rasa_token,
+        service_api_token=stack.service_api_token,
+        action_server_url=stack.action_server_url,
+        platform_port=port,
+        public_base_url=f"http://127.0.0.1:{port}",
+        admin_api_token=admin_token,
+        secret_key="e2e-secret-key-for-web-chat-cookies",
+        _env_file=None,
+        **extra,
+    )
 
 
 @contextmanager

@@ -19,8 +19,14 @@ import httpx
 import pytest
 
 from backend.rasa.client import UNAVAILABLE_TEXT
-from backend.settings import Settings
-from tests.e2e.stack import MODEL, REPO, free_port, running_rasa_stack, serving_platform
+from tests.e2e.stack import (
+    MODEL,
+    REPO,
+    free_port,
+    running_rasa_stack,
+    serving_platform,
+    stack_settings,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.rasa]
 
@@ -70,22 +76,16 @@ def loop_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     url = f"http://127.0.0.1:{port}"
     with running_rasa_stack(log_dir=root / "logs", backend_url=url,
                             model=models / "suban.tar.gz") as stack:  # fmt: skip
-        settings = Settings(
+        settings = stack_settings(
+            stack=stack,
+            port=port,
             database_url=f"sqlite:///{root / 'suban.db'}",
-            rasa_url=stack.rasa_url,
-            rasa_token=stack.rasa_token,
-            service_api_token=stack.service_api_token,
-            action_server_url=stack.action_server_url,
-            platform_port=port,
-            public_base_url=url,
-            admin_api_token=ADMIN["Authorization"].split()[1],
-            secret_key="e2e-secret-key-for-web-chat-cookies",
+            admin_token=ADMIN["Authorization"].split()[1],
             telegram_bot_token=None,
             chat_rate_limit="100/minute",
             nlu_dir=root / "repo" / "nlu",
             models_dir=models,
             nlu_train_config=TINY_CONFIG,
-            _env_file=None,
         )
         with serving_platform(settings):
             yield url, root / "logs"
@@ -140,7 +140,7 @@ def test_examples_to_a_trained_activated_model_while_citizens_chat(
             time.sleep(2)
         training_seconds = time.monotonic() - started
         assert state["state"] == "succeeded", state["log_tail"]
-        assert len(set(progress)) > 0 and state["progress"] == 1.0
+        assert any(0 < p < 1 for p in progress) and state["progress"] == 1.0
         model_id = state["model_id"]
         comparison = admin.get(f"/api/v1/nlu/models/{model_id}/comparison").json()
         assert comparison["active_model_id"] == bootstrap["id"]

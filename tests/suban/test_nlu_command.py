@@ -2,15 +2,13 @@
 
 import argparse
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from backend.settings import Settings
 from suban.nlu_command import add_parser, run
-
-REPO_NLU = Path(__file__).resolve().parents[2] / "nlu"
+from tests.backend.nluloop.conftest import copy_nlu
 
 
 def parse(*argv: str) -> argparse.Namespace:
@@ -22,9 +20,7 @@ def parse(*argv: str) -> argparse.Namespace:
 def test_example_models_and_compare_from_the_command_line(
     app_settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    nlu = tmp_path / "nlu"
-    for part in ("domain", "data", "tests"):
-        shutil.copytree(REPO_NLU / part, nlu / part)
+    nlu = copy_nlu(tmp_path)
     models = tmp_path / "models"
     models.mkdir()
     (models / "suban.tar.gz").write_bytes(b"model")

@@ -11,10 +11,15 @@ from backend.nluloop.training_data import NluPaths
 REPO_NLU = Path(__file__).resolve().parents[3] / "nlu"
 
 
+def copy_nlu(root: Path) -> Path:
+    """nlu/domain, nlu/data and nlu/tests copied to `root/nlu`; that directory."""
+    nlu = root / "nlu"
+    for part in ("domain", "data", "tests"):
+        shutil.copytree(REPO_NLU / part, nlu / part)
+    return nlu
+
+
 @pytest.fixture
 def nlu_copy(tmp_path: Path) -> NluPaths:
-    """nlu/domain, nlu/data and nlu/tests copied under a temporary directory."""
-    root = tmp_path / "repo" / "nlu"
-    for part in ("domain", "data", "tests"):
-        shutil.copytree(REPO_NLU / part, root / part)
-    return NluPaths(root)
+    """A copy of the NLU data under a temporary directory."""
+    return NluPaths(copy_nlu(tmp_path / "repo"))
