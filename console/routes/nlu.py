@@ -22,6 +22,7 @@ from backend.nluloop.service import (
 )
 from backend.nluloop.training_data import Entity, domain_names, training_examples
 from backend.nluloop.trainings import get_training, latest_training, start_training
+from backend.nluloop.validation import validate_data
 from backend.rasa.client import RasaClient
 from console.forms import attempt, flash, see_other
 from console.i18n import translate
@@ -142,6 +143,13 @@ def data_page(
         "intents": sorted(intents - {"EXTERNAL_ticket_event", "send_photo"}),
         "root": settings.nlu_dir.parent,
     })  # fmt: skip
+
+
+@router.post("/data/validate", response_class=HTMLResponse)
+def post_validate(request: Request, settings: SettingsDep, user: AdminWrite) -> HTMLResponse:
+    """Run `rasa data validate` (about 30 s) and show its findings."""
+    result = validate_data(training_plan(settings))
+    return render(request, "nlu_validation.html", {"validation": result})
 
 
 @router.get("/train", response_class=HTMLResponse)

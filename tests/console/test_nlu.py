@@ -1,6 +1,7 @@
 """The NLU loop in the console (admins): inbox → annotate → example, discard, training page,
 comparison with the gate, activation refused without a reason."""
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -130,3 +131,22 @@ def test_the_gate_asks_for_a_reason_and_activation_without_one_is_refused(
     assert 'data-testid="confusion"' in page.text
     refused = client.post(f"/console/nlu/models/{worse_id}/activate", data={"csrf_token": token})
     assert "critical intents got worse" in refused.text
+
+
+def test_validation_findings_are_shown_escaped(
+    nlu_console: tuple[TestClient, Path], tmp_path: Path
+) -> None:
+    client, _ = nlu_console
+    fake = tmp_path / "python"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "print('2026-12-01 WARNING rasa.validator - Issue found in <intent> noise')\n"
+        "raise SystemExit(1)\n"
+    )
+    fake.chmod(0o755)
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    client.app.state.settings = settings.model_copy(update={"rasa_python": fake})  # type: ignore[attr-defined]
+    token = log_in(client, "boss")
+    page = client.post("/console/nlu/data/validate", data={"csrf_token": token})
+    assert 'data-passed="no"' in page.text
+    assert "Issue found in &lt;intent&gt; noise" in page.text
