@@ -1,6 +1,7 @@
 """The NLU loop through the API: admin only, inbox → example (201, in the YAML) → discard,
 trainings 202 and 409, models and comparison."""
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from backend.nluloop.training_data import NluPaths
 from backend.settings import Settings
 from storage.models import NluTraining
 from tests.backend.api.routes.conftest import bearer, staff_token
+from tests.backend.nluloop.test_models import fake_rasa_python
 from tests.conftest import ADMIN_HEADERS, SERVICE_HEADERS
 
 
@@ -117,3 +119,34 @@ def test_the_bootstrap_model_is_listed_as_active(client: TestClient, tmp_path: P
     )
     comparison = client.get(f"/api/v1/nlu/models/{model['id']}/comparison", headers=ADMIN_HEADERS)
     assert comparison.json()["gate"] == "open"
+
+
+def test_a_training_runs_in_the_background_and_its_model_is_listed(
+    app_settings: Settings, nlu_copy: NluPaths, tmp_path: Path
+) -> None:
+    from suban.app import create_app
+
+    models = tmp_path / "models"
+    models.mkdir()
+    settings = app_settings.model_copy(
+        update={
+            "nlu_dir": nlu_copy.root,
+            "models_dir": models,
+            "rasa_python": fake_rasa_python(tmp_path / "rasa-env"),
+        }
+    )
+    with TestClient(create_app(settings)) as client:
+        accepted = client.post("/api/v1/nlu/trainings", headers=ADMIN_HEADERS)
+        assert accepted.status_code == 202
+        training_id = accepted.json()["id"]
+        for _ in range(600):  # the thread runs two short subprocesses
+            state = client.get(f"/api/v1/nlu/trainings/{training_id}", headers=ADMIN_HEADERS)
+            if state.json()["state"] in ("succeeded", "failed"):
+                break
+            time.sleep(0.1)
+        body = state.json()
+        assert (body["state"], body["progress"]) == ("succeeded", 1.0), body["log_tail"]
+        [model] = client.get("/api/v1/nlu/models", headers=ADMIN_HEADERS).json()
+        assert (model["id"], model["active"]) == (body["model_id"], False)
+        assert model["metrics"]["intent_macro_f1"] == 1.0
+        assert "predictions" not in model["metrics"]

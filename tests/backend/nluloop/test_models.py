@@ -21,16 +21,21 @@ HERE = Path(__file__).resolve().parent
 HELD_OUT = [["燃气泄漏了", "gas"], ["我要人工", "request_human"], ["路灯坏了", "streetlight"]]
 
 
+def fake_rasa_python(directory: Path) -> Path:
+    """An executable standing in for the Rasa runtime's python (fake_rasa.py)."""
+    directory.mkdir()
+    fake = directory / "python"
+    fake.write_text(f"#!{sys.executable}\n" + (HERE / "fake_rasa.py").read_text())
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    (directory / "heldout.json").write_text(json.dumps(HELD_OUT, ensure_ascii=False))
+    (directory / "wrong.json").write_text("{}")
+    return fake
+
+
 @pytest.fixture
 def plan(tmp_path: Path, nlu_copy: NluPaths) -> TrainingPlan:
     """The fake Rasa runtime, a config, a models directory holding the bootstrap model."""
-    bin_dir = tmp_path / "rasa-env"
-    bin_dir.mkdir()
-    fake = bin_dir / "python"
-    fake.write_text(f"#!{sys.executable}\n" + (HERE / "fake_rasa.py").read_text())
-    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    (bin_dir / "heldout.json").write_text(json.dumps(HELD_OUT, ensure_ascii=False))
-    (bin_dir / "wrong.json").write_text("{}")
+    fake = fake_rasa_python(tmp_path / "rasa-env")
     models = tmp_path / "models"
     models.mkdir()
     (models / "suban.tar.gz").write_bytes(b"first model")
