@@ -151,3 +151,25 @@ def domain_names(paths: NluPaths) -> tuple[set[str], set[str]]:
         for item in document.get("entities") or []:
             entities.update(item if isinstance(item, dict) else [item])
     return {str(i) for i in intents}, {str(e) for e in entities}
+
+
+def lookups_and_synonyms(paths: NluPaths) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Lookup tables (name → entries) and synonyms (canonical value → its other forms)."""
+    lookups: dict[str, int] = {}
+    synonyms: dict[str, list[str]] = {}
+    for path in sorted((paths.root / "data").rglob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(document, dict):
+            continue
+        for block in document.get("nlu") or []:
+            lines = [
+                line.strip()[2:].strip()
+                for line in str(block.get("examples") or "").splitlines()
+                if line.strip().startswith("- ")
+            ]
+            if "lookup" in block:
+                name = str(block["lookup"])
+                lookups[name] = lookups.get(name, 0) + len(lines)
+            elif "synonym" in block:
+                synonyms.setdefault(str(block["synonym"]), []).extend(lines)
+    return lookups, synonyms

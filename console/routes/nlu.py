@@ -20,7 +20,12 @@ from backend.nluloop.service import (
     rasa_loader,
     training_plan,
 )
-from backend.nluloop.training_data import Entity, domain_names, training_examples
+from backend.nluloop.training_data import (
+    Entity,
+    domain_names,
+    lookups_and_synonyms,
+    training_examples,
+)
 from backend.nluloop.trainings import get_training, latest_training, start_training
 from backend.nluloop.validation import validate_data
 from backend.rasa.client import RasaClient
@@ -137,7 +142,11 @@ def data_page(
         counts[example.intent] = counts.get(example.intent, 0) + 1
     shown = [e for e in examples if (not intent or e.intent == intent) and q in e.text]
     intents, entities = domain_names(paths)
+    lookups, synonyms = lookups_and_synonyms(paths)
+    if q:
+        synonyms = {k: v for k, v in synonyms.items() if q in k or any(q in f for f in v)}
     return render(request, "nlu_data.html", {
+        "lookups": sorted(lookups.items()), "synonyms": sorted(synonyms.items())[:EXAMPLES_SHOWN],
         "examples": shown[:EXAMPLES_SHOWN], "total": len(shown), "counts": sorted(counts.items()),
         "q": q, "intent": intent, "entities": sorted(entities),
         "intents": sorted(intents - {"EXTERNAL_ticket_event", "send_photo"}),

@@ -83,6 +83,8 @@ def test_an_admin_annotates_an_inbox_message_into_an_example(
     assert "[福田区](district)" in line and "13812345678" not in line
     data = client.get("/console/nlu/data", params={"q": "路灯坏了", "intent": "streetlight"})
     assert "nlu-example" in data.text
+    synonyms = client.get("/console/nlu/data", params={"q": "Futian"})
+    assert "福田区" in synonyms.text and "district (" in synonyms.text
 
 
 def test_a_bad_span_line_is_refused_with_its_reason(nlu_console: tuple[TestClient, Path]) -> None:
