@@ -85,6 +85,7 @@ def test_an_admin_annotates_an_inbox_message_into_an_example(
     assert "nlu-example" in data.text
     synonyms = client.get("/console/nlu/data", params={"q": "Futian"})
     assert "福田区" in synonyms.text and "district (" in synonyms.text
+    assert "<title" in synonyms.text and synonyms.text.count('id="nlu-synonyms"') == 1
 
 
 def test_a_bad_span_line_is_refused_with_its_reason(nlu_console: tuple[TestClient, Path]) -> None:
