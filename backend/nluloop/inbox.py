@@ -132,12 +132,12 @@ def _candidates(*, session: Session, wanted: InboxFilter, scan: int) -> list[Inb
         nlu = message.nlu or {}
         if nlu.get(HELD_KEY) or not message.text.strip():
             continue
-        intent_data = nlu.get("intent") or {}
+        intent, confidence = _intent_of(nlu)
         item = InboxItem(
             id=message.id,
             text=message.text,
-            intent=intent_data.get("name"),
-            confidence=float(intent_data.get("confidence") or 0.0),
+            intent=intent,
+            confidence=confidence,
             entities=_entities(nlu),
             corrected=message.id in corrections,
             corrected_intent=corrections.get(message.id),
@@ -147,6 +147,15 @@ def _candidates(*, session: Session, wanted: InboxFilter, scan: int) -> list[Inb
         if _matches(item, wanted, low=config.low_confidence, fallback=config.fallback_intent):
             items.append(item)
     return items
+
+
+def _intent_of(nlu: dict[str, Any]) -> tuple[str | None, float]:
+    """Intent and confidence as the bot stores them (bot/pipeline.py: flat), or as Rasa parses
+    them (`{"intent": {"name", "confidence"}}`)."""
+    intent = nlu.get("intent")
+    if isinstance(intent, dict):
+        return intent.get("name"), float(intent.get("confidence") or 0.0)
+    return (str(intent) if intent else None), float(nlu.get("confidence") or 0.0)
 
 
 def _entities(nlu: dict[str, Any]) -> list[dict[str, Any]]:

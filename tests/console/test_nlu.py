@@ -40,7 +40,7 @@ def nlu_console(app_settings: Settings, tmp_path: Path) -> Iterator[tuple[TestCl
                 channel="web",
                 chat_id="s1",
                 text="<b>福田区</b>的路灯坏了，我电话13812345678",
-                nlu={"intent": {"name": "road", "confidence": 0.41}, "entities": []},
+                nlu={"intent": "road", "confidence": 0.41, "entities": []},
                 replies=["好的"],
             )
         yield client, nlu

@@ -37,7 +37,7 @@ def said(client: TestClient, text: str, intent: str, confidence: float) -> None:
             channel="web",
             chat_id="s1",
             text=text,
-            nlu={"intent": {"name": intent, "confidence": confidence}, "entities": []},
+            nlu={"intent": intent, "confidence": confidence, "entities": []},
             replies=["好的"],
         )
 

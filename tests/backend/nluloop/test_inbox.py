@@ -17,7 +17,8 @@ WANG = Actor(kind=ActorKind.staff, id="wang", role=StaffRole.operator)
 
 
 def nlu(intent: str, confidence: float) -> dict[str, Any]:
-    return {"intent": {"name": intent, "confidence": confidence}, "entities": []}
+    # as bot/pipeline.py stores it
+    return {"intent": intent, "confidence": confidence, "entities": []}
 
 
 def say(session: Session, text: str, intent: str, confidence: float, chat: str = "1") -> None:
@@ -120,3 +121,21 @@ def test_personal_data_is_masked_unless_shown_to_an_admin(
         session=session, examples=examples, wanted=InboxFilter(), show_personal_data=True
     )
     assert "13912345678" in shown.text
+
+
+def test_rasas_own_parse_shape_is_read_too(session: Session, nlu_copy: NluPaths) -> None:
+    record_exchange(
+        session=session,
+        channel="web",
+        chat_id="p",
+        text="桥下面积水很深车都过不去",
+        nlu={"intent": {"name": "drainage", "confidence": 0.42}, "entities": []},
+        replies=[],
+    )
+    [item] = inbox(
+        session=session,
+        examples=training_examples(nlu_copy),
+        wanted=InboxFilter(),
+        show_personal_data=True,
+    )
+    assert (item.intent, item.confidence) == ("drainage", 0.42)
