@@ -152,6 +152,9 @@ def test_examples_to_a_trained_activated_model_while_citizens_chat(
             "/api/v1/understand", json={"text": NEW_EXAMPLES[0]}, headers={**ADMIN}
         )
         health = httpx.get(f"{url}/healthz").json()
+        # the citizens' messages are in the inbox as stored, the same text counted
+        inbox = admin.get("/api/v1/nlu/inbox").json()
+        repeated = [i for i in inbox if i["text"] == "你好 0"]
 
         rollback_seconds, after = activate_while_chatting(url, admin, bootstrap["id"], "rollback")
         assert_every_message_answered(after)
@@ -169,4 +172,5 @@ def test_examples_to_a_trained_activated_model_while_citizens_chat(
     assert understood.status_code == 200, understood.text
     assert (understood.json()["intent"], understood.json()["model_id"]) == ("streetlight", model_id)
     assert health["model_id"] == model_id
+    assert repeated and repeated[0]["count"] > 1 and repeated[0]["intent"]
     assert models == {bootstrap["id"]: True, model_id: False}
