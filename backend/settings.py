@@ -34,6 +34,15 @@ class Settings(BaseSettings):
     health_timeout_seconds: float = 2.0
     rasa_timeout_seconds: float = 30.0
 
+    # The admins' NLU loop (backend/nluloop): the nlu/ tree it reads and writes examples in,
+    # where trained models go, the Rasa runtime that trains them, the config `rasa train` uses,
+    # and how long Rasa may take to load a model on activation (`PUT /model`)
+    nlu_dir: Path = REPO_ROOT / "nlu"
+    models_dir: Path = REPO_ROOT / "var" / "models"
+    rasa_python: Path = REPO_ROOT / ".venv-rasa" / "bin" / "python"
+    nlu_train_config: Path = REPO_ROOT / "config.yml"
+    rasa_model_load_timeout_seconds: float = Field(default=300.0, gt=0)
+
     telegram_bot_token: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_api_file_url: str = "https://api.telegram.org/file/bot"

@@ -19,6 +19,7 @@ from console.routes import (
     dashboard,
     inbox,
     login,
+    nlu,
     queue,
     tickets,
 )
@@ -78,6 +79,17 @@ def install_console(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(CsrfRefused, csrf_refused)
     app.add_exception_handler(RoleRefused, role_refused)
     app.add_exception_handler(DomainError, domain_error)
-    for module in (login, inbox, conversation, queue, tickets, admin, canned, dashboard, clusters):
+    for module in (
+        login,
+        inbox,
+        conversation,
+        queue,
+        tickets,
+        admin,
+        canned,
+        dashboard,
+        clusters,
+        nlu,
+    ):
         app.include_router(module.router)
     app.mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static")

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from backend.api.errors import install_error_handlers
 from backend.api.http_hygiene import LimitRequestBody, RefuseControlCharacters, SecurityHeaders
 from backend.api.router import api_router
+from backend.nluloop.trainings import fail_abandoned
 from backend.rasa.client import RasaClient
 from backend.scheduler import start_background_jobs
 from backend.seed import seed_reference_data
@@ -36,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.session_factory = create_session_factory(engine)
         with app.state.session_factory.begin() as session:
             seed_reference_data(session=session)
+            # a training cut off by a stop failed: free the slot for the next one
+            fail_abandoned(session=session)
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
             app.state.http = http
             app.state.rasa = RasaClient(

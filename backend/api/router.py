@@ -11,6 +11,7 @@ from backend.api.routes import (
     duplicates,
     health,
     locate,
+    nlu,
     open311,
     outbox,
     stats,
@@ -33,3 +34,4 @@ api_router.include_router(outbox.router)
 api_router.include_router(understand.router)
 api_router.include_router(clusters.router)
 api_router.include_router(stats.router)
+api_router.include_router(nlu.router)

@@ -69,7 +69,11 @@ def record_for_operator(
     if conversation.state != ConversationState.held:
         return None
     conversation.last_message_at = now
-    return add_message(session, conversation, role=MessageRole.citizen, text=text, nlu=nlu, now=now)
+    # marked so the admins' NLU inbox leaves it out: the bot never answered it
+    hint = {**nlu, "while_held": True} if nlu is not None else None
+    return add_message(
+        session, conversation, role=MessageRole.citizen, text=text, nlu=hint, now=now
+    )
 
 
 def send_operator_message(

@@ -1,11 +1,14 @@
 """The one HTTP client the platform and its channels use to talk to the Rasa server."""
 
+import functools
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
 
 import httpx
 
 from backend.rasa.replies import BotReply
+from backend.rasa.switch import ModelSwitch, SwitchTimeout
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +20,30 @@ class RasaUnavailable(Exception):
 # Rasa's REST channel behind RASA_TOKEN (nlu/channels/secure_rest.py); Rasa's plain `rest`
 # channel is not served: it would let anyone talk as any sender.
 CHANNEL_PATH = "/webhooks/suban/webhook"
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+# a model switch may keep a message waiting this long (Rasa's load, measured ~35 s, and margin)
+SWITCH_MAX_WAIT_SECONDS = 180.0
+
+
+def _through_switch(
+    method: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[R]]:
+    """The call waits while a model switch is under way (backend/rasa/switch.py)."""
+
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        client = args[0]
+        assert isinstance(client, RasaClient)
+        try:
+            async with client.switch.passage():
+                return await method(*args, **kwargs)
+        except SwitchTimeout as error:
+            raise RasaUnavailable(str(error)) from error
+
+    return wrapper
 
 
 class RasaClient:
@@ -41,7 +68,9 @@ class RasaClient:
         self._health_timeout = health_timeout_seconds
         self._params = {"token": token} if token else {}
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.switch = ModelSwitch(max_wait_seconds=SWITCH_MAX_WAIT_SECONDS)
 
+    @_through_switch
     async def send_message(
         self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None
     ) -> list[BotReply]:
@@ -62,6 +91,7 @@ class RasaClient:
             raise RasaUnavailable("Rasa answered with no message")
         return replies
 
+    @_through_switch
     async def trigger_intent(
         self, *, sender_id: str, intent: str, entities: dict[str, Any] | None = None
     ) -> list[BotReply]:
@@ -92,6 +122,7 @@ class RasaClient:
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"the action server is down: {exc!r}") from exc
 
+    @_through_switch
     async def latest_message(self, *, sender_id: str) -> dict[str, Any]:
         """What the NLU understood of the conversation's latest user message (intent, entities)."""
         try:
@@ -104,6 +135,7 @@ class RasaClient:
             raise RasaUnavailable(f"Rasa tracker failed: {exc}") from exc
         return response.json().get("latest_message") or {}
 
+    @_through_switch
     async def parse(self, *, text: str) -> dict[str, Any]:
         """Run NLU only on a text (`/model/parse`)."""
         try:
@@ -115,6 +147,7 @@ class RasaClient:
             raise RasaUnavailable(f"Rasa parse failed: {exc}") from exc
         return response.json()
 
+    @_through_switch
     async def domain(self) -> dict[str, Any]:
         """The loaded model's domain (`GET /domain`, JSON): its slots, forms, responses."""
         try:
@@ -128,6 +161,7 @@ class RasaClient:
             raise RasaUnavailable(f"Rasa domain failed: {exc}") from exc
         return response.json()
 
+    @_through_switch
     async def append_events(self, *, sender_id: str, events: list[dict[str, Any]]) -> None:
         """Append events to a conversation's tracker (`POST …/tracker/events`), e.g. to reset
         a form; nothing is said to the citizen."""
@@ -140,3 +174,26 @@ class RasaClient:
             response.raise_for_status()
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"Rasa tracker events failed: {exc}") from exc
+
+    async def status(self) -> dict[str, Any]:
+        """Rasa's `/status`: the loaded model's file among others."""
+        try:
+            response = await self._http.get(f"{self._base_url}/status", params=self._params)
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa status failed: {exc}") from exc
+        return response.json()
+
+    async def load_model(self, *, model_file: str, timeout_seconds: float) -> None:
+        """Make Rasa load another model (`PUT /model`; Rasa answers once it is loaded). Call it
+        inside `switch.closed()` so citizens' messages wait instead of timing out."""
+        try:
+            response = await self._http.put(
+                f"{self._base_url}/model",
+                json={"model_file": model_file},
+                params=self._params,
+                timeout=timeout_seconds,
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa did not load {model_file}: {exc}") from exc

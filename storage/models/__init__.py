@@ -26,6 +26,7 @@ from storage.models.enums import (
     TicketSource,
     TicketState,
 )
+from storage.models.nlu_models import NluInboxDecision, NluModel, NluTraining
 from storage.models.outbox import OutboxEvent
 from storage.models.ratings import Rating
 from storage.models.routing import RoutingRule
@@ -64,6 +65,9 @@ __all__ = [
     "MessageDirection",
     "MessageRole",
     "NluCorrection",
+    "NluInboxDecision",
+    "NluModel",
+    "NluTraining",
     "Open311ApiKey",
     "OutboundMessage",
     "OutboxEvent",

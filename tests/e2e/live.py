@@ -14,7 +14,13 @@ from fastapi import FastAPI
 from backend.settings import Settings
 from suban.app import create_app
 from tests.e2e.fake_bot_api import FakeBotApi, serving_fake_bot_api
-from tests.e2e.stack import RasaStack, free_port, running_rasa_stack, serving_platform
+from tests.e2e.stack import (
+    RasaStack,
+    free_port,
+    running_rasa_stack,
+    serving_platform,
+    stack_settings,
+)
 
 ADMIN_TOKEN = "e2e-admin-token"
 
@@ -46,16 +52,11 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         running_rasa_stack(log_dir=logs, backend_url=url) as stack,
         serving_fake_bot_api() as bot_api,
     ):
-        settings = Settings(
+        settings = stack_settings(
+            stack=stack,
+            port=port,
             database_url=f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'suban.db'}",
-            rasa_url=stack.rasa_url,
-            rasa_token=stack.rasa_token,
-            service_api_token=stack.service_api_token,
-            action_server_url=stack.action_server_url,
-            platform_port=port,
-            public_base_url=url,
-            admin_api_token=ADMIN_TOKEN,
-            secret_key="e2e-secret-key-for-web-chat-cookies",
+            admin_token=ADMIN_TOKEN,
             telegram_bot_token=bot_api.api.token,
             telegram_api_base_url=bot_api.base_url,
             telegram_api_file_url=bot_api.file_url,
@@ -63,7 +64,6 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
             outbox_interval_seconds=0.5,
             # the browser tests log staff in many times from this one address
             console_login_rate_limit="1000/minute",
-            _env_file=None,
         )
         app = create_app(settings)
         with serving_platform(settings, app=app):

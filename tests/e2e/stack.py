@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -92,11 +93,13 @@ def wait_until(check: "callable[[], bool]", *, what: str, programs: list[Program
 
 
 @contextmanager
-def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack]:
+def running_rasa_stack(
+    *, log_dir: Path, backend_url: str, model: Path = MODEL
+) -> Iterator[RasaStack]:
     """Run Rasa (`rasa run --enable-api --auth-token`) and the action server as the Procfile
     does, on free ports and with fresh tokens, until the block ends."""
-    if not MODEL.exists():
-        raise FileNotFoundError(f"{MODEL} is missing: run `make train` (make test does) first")
+    if not model.exists():
+        raise FileNotFoundError(f"{model} is missing: run `make train` (make test does) first")
     log_dir.mkdir(parents=True, exist_ok=True)
     rasa_port, actions_port = free_port(), free_port()
     action_server_url = f"http://127.0.0.1:{actions_port}"
@@ -118,7 +121,7 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
         "rasa": [
             str(RASA_PYTHON), "-m", "nlu.serve", "--enable-api", "-i", "127.0.0.1",
             "-p", str(rasa_port),
-            "--model", str(MODEL), "--endpoints", "nlu/endpoints.yml",
+            "--model", str(model), "--endpoints", "nlu/endpoints.yml",
             "--credentials", "nlu/credentials.yml",
         ],
     }  # fmt: skip
@@ -159,6 +162,25 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
     finally:
         supervised.stop()
         log.close()
+
+
+def stack_settings(
+    *, stack: RasaStack, port: int, database_url: str, admin_token: str, **extra: Any
+) -> Settings:
+    """Settings of a platform on `port` wired to this Rasa stack (more settings in `extra`)."""
+    return Settings(
+        database_url=database_url,
+        rasa_url=stack.rasa_url,
+        rasa_token=stack.rasa_token,
+        service_api_token=stack.service_api_token,
+        action_server_url=stack.action_server_url,
+        platform_port=port,
+        public_base_url=f"http://127.0.0.1:{port}",
+        admin_api_token=admin_token,
+        secret_key="e2e-secret-key-for-web-chat-cookies",
+        _env_file=None,
+        **extra,
+    )
 
 
 @contextmanager

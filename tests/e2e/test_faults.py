@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from bot.texts import bot_text
-from tests.e2e.conftest import Platform, say
+from tests.e2e.live import Platform, say
 from tests.e2e.stack import wait_until
 from tests.e2e.test_webchat_progress import poll_until
 
