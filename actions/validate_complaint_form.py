@@ -27,7 +27,7 @@ from actions.conversation import Utterance
 from actions.duplicates import FOLLOWED, OFFER_SLOT, answer_offer, check_for_duplicate
 from actions.form_replies import answer_question
 from actions.messages import say
-from actions.replies import is_question, reply_kind
+from actions.replies import is_question, offer_reply, reply_kind
 from actions.submit_complaint import reset_events
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class ValidateComplaintForm(FormValidationAction):
             elif is_question(utterance):
                 answer_question(dispatcher, tracker.latest_message or {})
                 changes = {requested: None}
-            elif requested == OFFER_SLOT:
+            elif requested == OFFER_SLOT and offer_reply(utterance) is not None:
                 changes = await answer_offer(
                     client=client,
                     dispatcher=dispatcher,

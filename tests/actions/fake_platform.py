@@ -107,7 +107,8 @@ class FakePlatform:
         if path == "/api/v1/tickets" and request.method == "POST":
             return self._file(request, body)
         if path == "/api/v1/tickets/similar":
-            return httpx.Response(200, json=self.similar)
+            kind = body.get("service_code")
+            return httpx.Response(200, json=[t for t in self.similar if t["service_code"] == kind])
         one = ONE_TICKET.match(path)
         if one:
             return self._one_ticket(request, ticket_no=one["no"], rest=one["rest"])

@@ -248,3 +248,36 @@ async def test_inquiries_are_never_offered_a_ticket(
     )
     assert offering.calls("/tickets/similar") == []
     assert slot_events(events)["requested_slot"] == "confirmed"
+
+
+async def test_a_photo_sent_at_the_offer_is_kept_and_the_offer_asked_again(
+    offering: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    events = await run_form(
+        dispatcher,
+        text='/send_photo{"photo_file_id":"lamp-1"}',
+        intent="send_photo",
+        entities=[entity("photo_file_id", "lamp-1")],
+        slots=light_report(),
+    )
+    changes = slot_events(events)
+    assert changes["photo"] == ["lamp-1"]
+    assert changes["requested_slot"] == "follow_duplicate"
+    assert offering.calls("/follow") == []
+
+
+async def test_a_change_of_subject_at_the_offer_restarts_the_report(
+    offering: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    events = await run_form(
+        dispatcher,
+        text="哦不对，我要说的是噪音，隔壁工地半夜施工",
+        intent="noise",
+        slots=light_report(),
+    )
+    changes = slot_events(events)
+    assert changes["service_code"] == "noise"
+    assert changes["duplicate_offer"] is None  # a new report, looked up afresh: no noise ticket
+    assert (changes["follow_duplicate"], changes["requested_slot"]) == ("none", "confirmed")
+    assert len(offering.calls("/tickets/similar")) == 1
+    assert offering.calls("/follow") == []
