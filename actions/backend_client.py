@@ -189,6 +189,23 @@ class BackendClient:
             headers=chat_headers(channel, chat_id),
         )
 
+    async def similar_tickets(self, *, report: Dict[str, Any]) -> List[Dict[str, Any]]:
+        """Open tickets of the same kind at the same place as the report, best first
+        (`POST /api/v1/tickets/similar`; body: service_code, description, district, street)."""
+        return list(await self._request("POST", "/api/v1/tickets/similar", json=report) or [])
+
+    async def follow_ticket(
+        self, *, ticket_no: str, channel: str, chat_id: str, report: Dict[str, Any]
+    ) -> Ticket:
+        """This chat follows the ticket as a co-reporter instead of filing the report
+        (`POST /api/v1/tickets/{no}/follow`); 404 unless /similar offers it for the report."""
+        return await self._request(
+            "POST",
+            f"/api/v1/tickets/{ticket_no}/follow",
+            json=report,
+            headers=chat_headers(channel, chat_id),
+        )
+
     async def mark_needs_human(
         self, *, channel: str, chat_id: str, reason: str, kind: str = "asked"
     ) -> None:

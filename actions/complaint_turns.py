@@ -331,6 +331,17 @@ async def _modify_field(
     return {"modify_field": None}
 
 
+async def _follow_duplicate(
+    client: BackendClient,
+    dispatcher: CollectingDispatcher,
+    utterance: Utterance,
+    values: Dict[str, Any],
+) -> Dict[str, Any]:
+    # Follow / new are read by actions/duplicates.py; anything else asks the offer again.
+    say(dispatcher, "duplicate_offer_unclear")
+    return {"follow_duplicate": None}
+
+
 def clear_field(field: str, values: Dict[str, Any]) -> Dict[str, Any]:
     """Empty a field to ask it again; the description is kept aside, never dropped."""
     changes: Dict[str, Any] = {slot: None for slot in slots_of_field(field)}
@@ -369,5 +380,6 @@ _HANDLERS = {
     "contact_preference": _contact_preference,
     "phone": _phone,
     "modify_field": _modify_field,
+    "follow_duplicate": _follow_duplicate,
     "confirmed": _confirmed,
 }

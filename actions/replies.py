@@ -111,6 +111,39 @@ def reply_kind(utterance: Utterance) -> Optional[str]:
     return None
 
 
+# Offer answers: the button payloads, and what each reply kind means for the offer.
+OFFER_PAYLOADS = {"follow_ticket": "follow", "file_new": "new", "affirm": "follow", "deny": "new"}
+OFFER_KINDS = {"affirm": "follow", "deny": "new", "dont_know": "new"}
+
+
+@lru_cache
+def _offer_phrases() -> List[Tuple[str, str]]:
+    """The reply phrases and lexicon.yml's offer_phrases (follow / new), longest first."""
+    pairs, _, _ = _phrases()
+    offer = load_data("lexicon")["offer_phrases"]
+    pairs = pairs + [(normalised(str(p)), kind) for kind in ("follow", "new") for p in offer[kind]]
+    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def offer_reply(utterance: Utterance) -> Optional[str]:
+    """follow or new when the message answers the offer of a similar ticket, else None.
+
+    A "no"/"new" anywhere files a new one ("不用关注", "好的，新建一个"): following is what
+    the citizen must clearly want.
+    """
+    if utterance.is_payload:
+        return OFFER_PAYLOADS.get(utterance.intent or "")
+    _, fillers, _ = _phrases()
+    kinds = _consume(normalised(utterance.text), _offer_phrases(), fillers)
+    if kinds:
+        meant = {OFFER_KINDS.get(kind, kind) for kind in kinds}
+        for choice in ("new", "follow"):
+            if choice in meant:
+                return choice
+        return None
+    return OFFER_KINDS.get(reply_kind(utterance) or "")
+
+
 def is_question(utterance: Utterance) -> bool:
     """Is the message a question to the bot rather than an answer? ("要多久？", "你是谁")"""
     if utterance.is_payload or not utterance.text:

@@ -24,9 +24,10 @@ from actions.complaint_turns import (
     start_report,
 )
 from actions.conversation import Utterance
+from actions.duplicates import FOLLOWED, OFFER_SLOT, answer_offer, check_for_duplicate
 from actions.form_replies import answer_question
 from actions.messages import say
-from actions.replies import is_question, reply_kind
+from actions.replies import is_question, offer_reply, reply_kind
 from actions.submit_complaint import reset_events
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,14 @@ class ValidateComplaintForm(FormValidationAction):
             elif is_question(utterance):
                 answer_question(dispatcher, tracker.latest_message or {})
                 changes = {requested: None}
+            elif requested == OFFER_SLOT and offer_reply(utterance) is not None:
+                changes = await answer_offer(
+                    client=client,
+                    dispatcher=dispatcher,
+                    utterance=utterance,
+                    values=values,
+                    sender_id=tracker.sender_id,
+                )
             else:
                 changes = await continue_report(
                     client=client,
@@ -111,12 +120,16 @@ class ValidateComplaintForm(FormValidationAction):
         except Exception:
             log.exception("reading %r (asked: %s) failed", utterance.text, requested)
             changes = fresh_report() if is_activation(tracker) else {requested: None}
+        if changes.get(OFFER_SLOT) == FOLLOWED:
+            return cancel_events()  # a co-reporter now: nothing to file
+        # Before the read-back: is the same problem already being handled nearby?
+        changes.update(await check_for_duplicate(client=client, values={**values, **changes}))
         return events_for(values, changes)
 
 
 def cancel_events() -> List[EventType]:
     """The form ends with nothing to file (action_submit_complaint files only a confirmed
-    report), its slots emptied."""
+    report), its slots emptied: cancelled, or the citizen followed a similar ticket."""
     return [*reset_events(), ActiveLoop(None)]
 
 

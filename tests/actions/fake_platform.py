@@ -55,7 +55,7 @@ def urgent_kinds_body() -> dict[str, Any]:
 SERVICE_TOKEN = "test-service-token"
 CHANNEL_HEADER = "X-Suban-Channel"
 CHAT_HEADER = "X-Suban-Chat"
-ONE_TICKET = re.compile(r"^/api/v1/tickets/(?P<no>[^/]+)(?P<rest>/rating|/transitions)?$")
+ONE_TICKET = re.compile(r"^/api/v1/tickets/(?P<no>[^/]+)(?P<rest>/rating|/transitions|/follow)?$")
 
 
 def not_found(ticket_no: str) -> httpx.Response:
@@ -77,6 +77,8 @@ class FakePlatform:
     followers: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     open_tickets: list[dict[str, Any]] = field(default_factory=list)
     rating_status: int = 201
+    # What /tickets/similar answers (best first); /follow accepts only these numbers.
+    similar: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Callable[[httpx.Request], httpx.Response]] = field(default_factory=dict)
 
     def add_ticket(self, ticket: dict[str, Any], *, channel: str, chat_id: str) -> None:
@@ -104,6 +106,9 @@ class FakePlatform:
             return httpx.Response(200, json=locate(body.get("text") or ""))
         if path == "/api/v1/tickets" and request.method == "POST":
             return self._file(request, body)
+        if path == "/api/v1/tickets/similar":
+            kind = body.get("service_code")
+            return httpx.Response(200, json=[t for t in self.similar if t["service_code"] == kind])
         one = ONE_TICKET.match(path)
         if one:
             return self._one_ticket(request, ticket_no=one["no"], rest=one["rest"])
@@ -118,6 +123,8 @@ class FakePlatform:
     ) -> httpx.Response:
         chat = (request.headers.get(CHANNEL_HEADER), request.headers.get(CHAT_HEADER))
         ticket = next((t for t in self.tickets.values() if t["ticket_no"] == ticket_no), None)
+        if rest == "/follow":
+            return self._follow(ticket, ticket_no=ticket_no, chat=chat)
         if ticket is None or chat not in self.followers.get(ticket_no, set()):
             return not_found(ticket_no)
         if rest == "/rating":
@@ -125,6 +132,17 @@ class FakePlatform:
         if rest == "/transitions":
             return httpx.Response(200, json={**ticket, "state": "cancelled"})
         return httpx.Response(200, json=ticket)
+
+    def _follow(
+        self, ticket: dict[str, Any] | None, *, ticket_no: str, chat: tuple[Any, Any]
+    ) -> httpx.Response:
+        """A co-reporter: 201 the first time, 200 after; 404 unless /similar offers it."""
+        offered = any(item["ticket_no"] == ticket_no for item in self.similar)
+        if ticket is None or not offered or None in chat:
+            return not_found(ticket_no)
+        already = chat in self.followers.get(ticket_no, set())
+        self.follow(ticket_no, channel=chat[0], chat_id=chat[1])
+        return httpx.Response(200 if already else 201, json=ticket)
 
     def _file(self, request: httpx.Request, body: dict[str, Any]) -> httpx.Response:
         key = request.headers["Idempotency-Key"]

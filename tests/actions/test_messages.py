@@ -48,7 +48,8 @@ def test_every_message_used_exists(key: str) -> None:
     template = entry["text"] if isinstance(entry, dict) else entry
     fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
     assert fields <= {"lines", "reason", "ticket_no", "department", "due", "count", "category",
-                      "state", "place", "value", "month_name", "day", "time", "old"}  # fmt: skip
+                      "state", "place", "value", "month_name", "day", "time", "old",
+                      "progress"}  # fmt: skip
 
 
 def test_every_urgent_kind_has_advice_naming_a_number() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from tests.e2e.live import Platform, say
+from tests.e2e.live import Platform, file_new_if_offered, say
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,11 @@ def says(needle: str) -> Callable[[dict], bool]:
 def test_web_chat_gets_progress_and_a_rating_prompt_and_unsatisfied_reopens(
     platform: Platform, web_session: httpx.Client
 ) -> None:
-    replies = say(platform, web_session, "粤海街道科技园这边有个工地每天晚上十一点还在打桩")
+    replies = file_new_if_offered(
+        platform,
+        web_session,
+        say(platform, web_session, "粤海街道科技园这边有个工地每天晚上十一点还在打桩"),
+    )
     [confirm] = [b for r in replies for b in r["buttons"] if b["title"] == "确认提交"]
     filed = say(platform, web_session, confirm["payload"])
     ticket_no = next(m.group(0) for r in filed if (m := TICKET_NO.search(r["text"] or "")))
