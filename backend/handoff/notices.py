@@ -8,6 +8,7 @@ the transcript row points at the event so staff see whether it arrived.
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.handoff.events import EventKind, HandoffEvent, announce
@@ -112,3 +113,28 @@ def delivery_of(event: OutboxEvent | None) -> dict[str, Any] | None:
         "last_error": event.last_error,
         "delivered_at": event.delivered_at,
     }
+
+
+def announce_delivery(session: Session, event: OutboxEvent) -> None:
+    """The outbox recorded an attempt at a transcript message: nudge its conversation's live
+    page (on commit) so staff see sent / failed without waiting for the refresh."""
+    found = session.execute(
+        select(Message.id, Conversation)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Message.outbox_event_id == event.id)
+    ).first()
+    if found is None:  # not a conversation's message (a department alert)
+        return
+    message_id, conversation = found
+    identity = conversation.channel_identity
+    announce(
+        session,
+        HandoffEvent(
+            kind=EventKind.state,
+            conversation_id=conversation.id,
+            channel=identity.channel,
+            chat_id=identity.chat_id,
+            state=conversation.state,
+            data={"message_id": message_id, "delivery": DELIVERY_STATE.get(event.status, "queued")},
+        ),
+    )
