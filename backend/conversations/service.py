@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.citizens.service import get_or_create_identity
-from backend.handoff.events import EventKind, HandoffEvent, announce
+from backend.handoff.events import EventKind, announce_about
 from storage.models import (
     ChannelIdentity,
     Conversation,
@@ -85,15 +85,5 @@ def record_exchange(
     session.flush()
     if conversation.state != ConversationState.bot:
         # Staff watch waiting and held chats live (the inbox's latest message, the transcript).
-        announce(
-            session,
-            HandoffEvent(
-                kind=EventKind.message,
-                conversation_id=conversation.id,
-                channel=identity.channel,
-                chat_id=identity.chat_id,
-                state=conversation.state,
-                data={"role": str(MessageRole.citizen)},
-            ),
-        )
+        announce_about(session, conversation, EventKind.message, role=str(MessageRole.citizen))
     return conversation

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.handoff.events import EventKind, HandoffEvent, announce
+from backend.handoff.events import EventKind, announce_about
 from backend.outbox.delivery import DIRECT_TEXT_KINDS
 from storage.models import (
     Conversation,
@@ -55,18 +55,7 @@ def add_message(
     )
     session.add(message)
     session.flush()
-    identity = conversation.channel_identity
-    announce(
-        session,
-        HandoffEvent(
-            kind=EventKind.message,
-            conversation_id=conversation.id,
-            channel=identity.channel,
-            chat_id=identity.chat_id,
-            state=conversation.state,
-            data={"message_id": message.id, "role": str(role)},
-        ),
-    )
+    announce_about(session, conversation, EventKind.message, message_id=message.id, role=str(role))
     return message
 
 
@@ -126,15 +115,5 @@ def announce_delivery(session: Session, event: OutboxEvent) -> None:
     if found is None:  # not a conversation's message (a department alert)
         return
     message_id, conversation = found
-    identity = conversation.channel_identity
-    announce(
-        session,
-        HandoffEvent(
-            kind=EventKind.state,
-            conversation_id=conversation.id,
-            channel=identity.channel,
-            chat_id=identity.chat_id,
-            state=conversation.state,
-            data={"message_id": message_id, "delivery": DELIVERY_STATE.get(event.status, "queued")},
-        ),
-    )
+    delivery = DELIVERY_STATE.get(event.status, "queued")
+    announce_about(session, conversation, EventKind.state, message_id=message_id, delivery=delivery)
