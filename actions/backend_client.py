@@ -208,14 +208,19 @@ class BackendClient:
 
     async def mark_needs_human(
         self, *, channel: str, chat_id: str, reason: str, kind: str = "asked"
-    ) -> None:
+    ) -> Optional[int]:
         """Flag the conversation for a human operator (转人工); `kind` is why: "asked" (the
-        citizen asked for a person) or "misunderstood" (not understood twice in a row)."""
-        await self._request(
+        citizen asked for a person) or "misunderstood" (not understood twice in a row).
+
+        Returns the citizen's place in the queue when this call started the wait (the caller
+        tells it; the platform then sends no queue notice of its own), else None."""
+        body = await self._request(
             "POST",
             f"/api/v1/conversations/{channel}/{chat_id}/needs-human",
             json={"reason": reason, "kind": kind},
         )
+        position = body.get("queue_position") if isinstance(body, dict) else None
+        return position if isinstance(position, int) else None
 
     async def catalogue(self) -> List[Dict[str, Any]]:
         """The service categories (诉求类别)."""

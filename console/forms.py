@@ -14,7 +14,10 @@ from pydantic import BeforeValidator
 from sqlalchemy.orm import Session
 
 from backend.errors import DomainError
+from backend.handoff.errors import HeldByOther, NotHolder
 from backend.inputs import RowId
+from console.i18n import translate
+from console.security import language
 
 FLASH_KEY = "flash"
 
@@ -44,6 +47,18 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def error_text(language: str, error: DomainError) -> str:
+    """The console's own words for the hand-over refusals operators meet; the domain's message
+    (English, for API clients) otherwise."""
+    if isinstance(error, HeldByOther):
+        return translate(language, "error_held_by", holder=error.holder)
+    if isinstance(error, NotHolder):
+        if error.holder:
+            return translate(language, "error_not_holder", holder=error.holder)
+        return translate(language, "error_claim_first")
+    return error.message
+
+
 def attempt(
     request: Request, session: Session, *, work: Callable[[], str], back: str
 ) -> RedirectResponse:
@@ -52,7 +67,7 @@ def attempt(
         message = work()
     except DomainError as error:
         session.rollback()
-        flash(request, kind="error", text=error.message)
+        flash(request, kind="error", text=error_text(language(request), error))
     else:
         flash(request, kind="ok", text=message)
     return see_other(back)

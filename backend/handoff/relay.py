@@ -122,12 +122,11 @@ def queue_position(*, session: Session, conversation: Conversation) -> int:
     return (ahead or 0) + 1
 
 
-def take_queue_notice(*, session: Session, channel: str, chat_id: str, now: datetime) -> str | None:
-    """The citizen's place in the queue, once per wait (None when told already or not waiting)."""
-    try:
-        conversation = chat_conversation(session=session, channel=channel, chat_id=chat_id)
-    except ConversationNotFound:
-        return None
+def take_queue_position(
+    *, session: Session, conversation: Conversation, now: datetime
+) -> int | None:
+    """The citizen's place in the queue, once per wait: marks it told (None when told already
+    or not waiting), so the citizen gets one notice whoever tells it."""
     told = session.execute(
         update(Conversation)
         .where(
@@ -141,7 +140,18 @@ def take_queue_notice(*, session: Session, channel: str, chat_id: str, now: date
     if told != 1:
         return None
     session.refresh(conversation)
-    position = queue_position(session=session, conversation=conversation)
+    return queue_position(session=session, conversation=conversation)
+
+
+def take_queue_notice(*, session: Session, channel: str, chat_id: str, now: datetime) -> str | None:
+    """The citizen's place in the queue, once per wait (None when told already or not waiting)."""
+    try:
+        conversation = chat_conversation(session=session, channel=channel, chat_id=chat_id)
+    except ConversationNotFound:
+        return None
+    position = take_queue_position(session=session, conversation=conversation, now=now)
+    if position is None:
+        return None
     language = citizen_language(conversation)
     if position == 1:
         return handoff_text("queue_first", language=language, position=position)

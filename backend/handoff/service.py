@@ -19,7 +19,7 @@ from backend.handoff.errors import (
     NotHolder,
     TakeoverForbidden,
 )
-from backend.handoff.events import EventKind, HandoffEvent, announce
+from backend.handoff.events import EventKind, announce_about
 from backend.handoff.notices import add_message, send_to_citizen
 from backend.handoff.texts import citizen_language, handoff_text
 from storage.models import (
@@ -63,18 +63,7 @@ def state_event(
     session: Session, conversation: Conversation, kind: EventKind = EventKind.state, **data: object
 ) -> None:
     """Announce the conversation's new state (published on commit)."""
-    identity = conversation.channel_identity
-    announce(
-        session,
-        HandoffEvent(
-            kind=kind,
-            conversation_id=conversation.id,
-            channel=identity.channel,
-            chat_id=identity.chat_id,
-            state=conversation.state,
-            data=dict(data),
-        ),
-    )
+    announce_about(session, conversation, kind, **data)
 
 
 def _apply(session: Session, conversation: Conversation, statement: Update) -> bool:

@@ -79,6 +79,7 @@ class FakePlatform:
     rating_status: int = 201
     # What /tickets/similar answers (best first); /follow accepts only these numbers.
     similar: list[dict[str, Any]] = field(default_factory=list)
+    queue_position: int | None = 1  # what needs-human answers: None = told already / held
     extra: dict[str, Callable[[httpx.Request], httpx.Response]] = field(default_factory=dict)
 
     def add_ticket(self, ticket: dict[str, Any], *, channel: str, chat_id: str) -> None:
@@ -115,7 +116,9 @@ class FakePlatform:
         if path.startswith("/api/v1/citizens/"):
             return httpx.Response(200, json=self.open_tickets)
         if path.endswith("/needs-human"):
-            return httpx.Response(200, json={"needs_human": True})
+            return httpx.Response(
+                200, json={"needs_human": True, "queue_position": self.queue_position}
+            )
         return httpx.Response(404, json={"detail": f"no route {path}"})
 
     def _one_ticket(
