@@ -131,9 +131,9 @@ async def play(
         response = await staff.get(f"/api/v1/tickets/{summary['ticket_no']}")
         response.raise_for_status()
         tickets.append(response.json())
-    waiting = await staff.get("/api/v1/conversations")
+    waiting = await staff.get("/api/v1/conversations", params={"state": "waiting", "limit": 500})
     waiting.raise_for_status()
-    handoff = any(c["chat_id"] == chat_id and c["needs_human"] for c in waiting.json())
+    handoff = any(c["channel"] == "web" and c["chat_id"] == chat_id for c in waiting.json())
     return Observed(exchanges=exchanges, tickets=tickets, handoff=handoff, error=error, **stopped)
 
 
