@@ -145,3 +145,21 @@ def test_the_faq_answers_in_the_chats_language(language: str, answer: str) -> No
 
 
 FAQ_MESSAGE = {"intent_ranking": [{"name": "faq", "confidence": 0.9}]}
+
+
+async def test_a_longer_addition_at_the_read_back_adds_to_the_description(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    said = "对了还想说一下，他们一般是半夜两点左右开车来倒"
+    changes = await run_form(dispatcher, text=said, intent="inform", slots=report())
+    assert changes["description"].endswith("补充：他们一般是半夜两点左右开车来倒")
+    assert changes["requested_slot"] == "confirmed"
+
+
+async def test_a_category_said_to_count_as_another_is_changed(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    said = "类别弄错了，应该算排水的问题"
+    changes = await run_form(dispatcher, text=said, intent="inform", slots=report())
+    assert changes["service_code"] == "drainage"
+    assert changes["requested_slot"] == "confirmed"
