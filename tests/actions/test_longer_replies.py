@@ -163,3 +163,12 @@ async def test_a_category_said_to_count_as_another_is_changed(
     changes = await run_form(dispatcher, text=said, intent="inform", slots=report())
     assert changes["service_code"] == "drainage"
     assert changes["requested_slot"] == "confirmed"
+
+
+@pytest.mark.parametrize("opening", ["您好，我这边有点事情想跟你们反映一下", "帮我登记一个投诉"])
+async def test_a_generic_opening_starts_the_report_and_asks_for_the_description(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, opening: str
+) -> None:
+    changes = await run_form(dispatcher, text=opening, intent="other", slots={})
+    assert changes.get("description") is None
+    assert changes["requested_slot"] == "description"
