@@ -172,3 +172,8 @@ async def test_a_generic_opening_starts_the_report_and_asks_for_the_description(
     changes = await run_form(dispatcher, text=opening, intent="other", slots={})
     assert changes.get("description") is None
     assert changes["requested_slot"] == "description"
+
+
+@pytest.mark.parametrize("report_text", ["我这边停水了", "我想投诉一下噪音扰民"])
+def test_a_short_report_after_an_opening_is_still_a_description(report_text: str) -> None:
+    assert is_description(report_text)
