@@ -19,6 +19,7 @@ from actions.corrections import (
     description_change,
     find_corrections,
     modify_field_in,
+    repeats_the_place,
     slots_of_field,
     within_known_area,
 )
@@ -368,6 +369,8 @@ async def _confirmed(
     kind = reply_kind(utterance)
     if kind == "affirm":
         return {"confirmed": True}
+    if repeats_the_place(utterance, values):
+        return {"confirmed": None}  # the place answer sent twice: nothing changes
     corrections = await find_corrections(client=client, utterance=utterance, values=values)
     if corrections:
         say(dispatcher, "correction_applied")

@@ -177,3 +177,21 @@ async def test_a_generic_opening_starts_the_report_and_asks_for_the_description(
 @pytest.mark.parametrize("report_text", ["我这边停水了", "我想投诉一下噪音扰民"])
 def test_a_short_report_after_an_opening_is_still_a_description(report_text: str) -> None:
     assert is_description(report_text)
+
+
+async def test_the_place_sent_again_at_the_read_back_changes_nothing(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(
+        dispatcher, text="宝安区新安街道建安一路", intent="inform", slots=report()
+    )
+    assert "address" not in changes and "street" not in changes
+    assert changes["requested_slot"] == "confirmed"
+    assert texts(dispatcher) == []
+
+
+async def test_another_place_at_the_read_back_is_still_a_correction(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(dispatcher, text="地址改成建安二路", intent="inform", slots=report())
+    assert changes["address"] == "建安二路"
