@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import language
 from actions.config import get_settings
 from actions.messages import say
 
@@ -38,10 +39,21 @@ def faq_answer(
     if faq_intent_score(latest_message) < intent_min:
         return None
     for candidate in response.get("responses") or []:
-        if candidate.get("text"):
+        if candidate.get("text") and _in_language(candidate, language.current()):
             return {"text": candidate["text"]}
     utter_action = response.get("utter_action")
     return {"response": utter_action} if utter_action else None
+
+
+def _in_language(candidate: Dict[str, Any], wanted: str) -> bool:
+    """Is this response variation the one for `wanted`? (domain: a `language` slot condition;
+    the variation without one is the default language's)."""
+    said = [
+        condition.get("value")
+        for condition in candidate.get("condition") or []
+        if condition.get("name") == language.SLOT
+    ]
+    return wanted in said if said else wanted == language.DEFAULT
 
 
 class AnswerInquiry(Action):

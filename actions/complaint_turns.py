@@ -19,6 +19,7 @@ from actions.corrections import (
     description_change,
     find_corrections,
     modify_field_in,
+    repeats_the_place,
     slots_of_field,
     within_known_area,
 )
@@ -38,7 +39,7 @@ from actions.messages import (
     text,
 )
 from actions.places import PLACE_LEVELS, address_in, place_changes, place_in
-from actions.replies import reply_kind
+from actions.replies import confirms, reply_kind, starts_dont_know
 from actions.urgency import urgent_kinds
 
 # Intents that interrupt the form: it pauses, a rule answers, and the form resumes.
@@ -181,6 +182,8 @@ async def continue_report(
         say(dispatcher, "correction_applied")
         return {requested: None, **corrected}
     kind = reply_kind(utterance)
+    if kind is None and requested in _DONT_KNOW_PREFIX_SLOTS and starts_dont_know(utterance):
+        kind = "dont_know"  # "就这些了，没别的", "I don't know the exact address"
     if kind == "modify" and requested not in ("confirmed", "modify_field"):
         return {requested: None}  # "修改" is no answer: ask again, then read back as usual
     if kind in ("affirm", "deny", "dont_know") and requested != "confirmed":
@@ -190,6 +193,11 @@ async def continue_report(
             )
         return {"modify_field": None}  # 修改 tapped twice: still asking what to change
     return await handler(client, dispatcher, utterance, values)
+
+
+# Questions where an answer that starts with "I don't know" (and names no place or phone) is a
+# don't-know; not the description, where "不清楚是谁，每天半夜…" is a report.
+_DONT_KNOW_PREFIX_SLOTS = frozenset({"district", "address", "contact_preference", "phone"})
 
 
 async def new_subject(
@@ -328,6 +336,8 @@ async def _modify_field(
     field = modify_field_in(utterance)
     if field:
         return {**clear_field(field, values), **DONE_MODIFYING}
+    if confirms(utterance):  # "没啥要改的，直接报吧"
+        return {**DONE_MODIFYING, "confirmed": True}
     return {"modify_field": None}
 
 
@@ -359,6 +369,8 @@ async def _confirmed(
     kind = reply_kind(utterance)
     if kind == "affirm":
         return {"confirmed": True}
+    if repeats_the_place(utterance, values):
+        return {"confirmed": None}  # the place answer sent twice: nothing changes
     corrections = await find_corrections(client=client, utterance=utterance, values=values)
     if corrections:
         say(dispatcher, "correction_applied")
@@ -366,6 +378,8 @@ async def _confirmed(
     field = modify_field_in(utterance)
     if field and not utterance.is_payload:
         return {**clear_field(field, values), "confirmed": None}
+    if confirms(utterance):  # "是的就这样帮我报上去", "Yes, that is all correct"
+        return {"confirmed": True}
     if kind in ("deny", "modify") or utterance.intent == "deny":
         return {"modifying": True, "modify_field": None, "confirmed": None}
     say(dispatcher, "readback_unclear")

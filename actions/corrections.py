@@ -189,6 +189,19 @@ async def correction_while_asked(
     return {}
 
 
+def repeats_the_place(utterance: Utterance, values: Dict[str, Any]) -> bool:
+    """Is the message only the place already in the report ("龙岗区坂田街道华为基地南门" sent
+    twice)? Read again as a correction, the resolver could only lose detail."""
+    typed = "".join(ch for ch in utterance.free_text if ch.isalnum())
+    if not typed or not values.get("address"):
+        return False
+    for level in ("address", "community", "street", "district"):
+        value = "".join(ch for ch in str(values.get(level) or "") if ch.isalnum())
+        if value:
+            typed = typed.replace(value, "")
+    return typed == ""
+
+
 async def find_corrections(
     *, client: BackendClient, utterance: Utterance, values: Dict[str, Any]
 ) -> Dict[str, Any]:

@@ -88,6 +88,69 @@ def lexicon_kind(text: str) -> Optional[str]:
     return next(kind for kind in REPLY_KINDS if kind in kinds)
 
 
+@lru_cache
+def _confirm_phrases() -> Tuple[List[Tuple[str, str]], List[str]]:
+    """The reply phrases plus lexicon.yml's confirm_phrases (as affirm), and the fillers plus
+    confirm_fillers: what a confirmation at the read-back may be made of."""
+    pairs, fillers, _ = _phrases()
+    lexicon = load_data("lexicon")
+    pairs = pairs + [(normalised(str(p)), "affirm") for p in lexicon["confirm_phrases"]]
+    fillers = fillers + [normalised(str(f)) for f in lexicon["confirm_fillers"]]
+    return (
+        sorted(pairs, key=lambda pair: len(pair[0]), reverse=True),
+        sorted(fillers, key=len, reverse=True),
+    )
+
+
+def confirms(utterance: Utterance) -> bool:
+    """Does a message that corrects nothing confirm the read-back? ("是的就这样帮我报上去",
+    "Yes, that is all correct", "没啥要改的，直接报吧")
+
+    Yes when it is made only of affirmations, "as it is" words and fillers, or when NLU is
+    sure it is an affirmation and found nothing in it (no entities, no phone number).
+    The caller has already looked for corrections.
+    """
+    if utterance.is_payload:
+        return utterance.intent == "affirm"
+    phrases, fillers = _confirm_phrases()
+    kinds = _consume(normalised(utterance.text), phrases, fillers)
+    if kinds:
+        return "affirm" in kinds and not {"cancel", "deny", "modify"} & set(kinds)
+    text = normalised(utterance.text)
+    objecting = any(
+        kind in ("cancel", "modify") or (kind == "deny" and len(phrase) > 1)
+        for phrase, kind in phrases
+        if phrase in text
+    )
+    return (
+        utterance.intent == "affirm"
+        and utterance.confidence >= INTENT_CONFIDENCE
+        and not utterance.entities
+        and utterance.phone() is None
+        and not objecting
+    )
+
+
+def starts_dont_know(utterance: Utterance) -> bool:
+    """Does a typed answer start with "I don't know" and name no place or phone number?
+    ("就这些了，没别的", "I don't know the exact address")"""
+    if utterance.is_payload or not utterance.text or utterance.phone() is not None:
+        return False
+    if any(entity.get("entity") in PLACE_ENTITIES for entity in utterance.entities):
+        return False
+    phrases, fillers, _ = _phrases()
+    dont_know = [phrase for phrase, kind in phrases if kind == "dont_know"]
+    rest = normalised(utterance.text)
+    while rest:
+        if any(rest.startswith(p) and _word_ends(rest, len(p)) for p in dont_know):
+            return True
+        filler = next((f for f in fillers if rest.startswith(f) and _word_ends(rest, len(f))), None)
+        if filler is None:
+            return False
+        rest = rest[len(filler) :].lstrip()
+    return False
+
+
 def reply_kind(utterance: Utterance) -> Optional[str]:
     """cancel / deny / dont_know / affirm / greet when the message is such a reply, else None.
 
