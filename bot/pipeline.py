@@ -17,6 +17,7 @@ from backend.handoff.relay import (
 from backend.handoff.service import request_human
 from backend.handoff.triggers import reason_in_text, reason_label
 from backend.inputs import clean_text
+from backend.places import InvalidTextError, locate_text
 from backend.rasa.client import UNAVAILABLE_TEXT, RasaClient, RasaUnavailable
 from backend.rasa.replies import BotReply
 from bot.texts import bot_text
@@ -68,13 +69,18 @@ async def handle_inbound(
     try:
         if turn is not None and turn.bot_reset_pending and turn.conversation_id is not None:
             await _reset_bot(rasa, session_factory, conversation_id, turn.conversation_id)
-        replies = await rasa.send_message(
+        turn_reply = await rasa.send_turn(
             sender_id=conversation_id,
             text=text,
-            metadata={"channel": channel, "chat_id": chat, **(metadata or {})},
+            metadata={
+                "channel": channel,
+                "chat_id": chat,
+                **(metadata or {}),
+                **located_metadata(text),
+            },
         )
-        if session_factory is not None:
-            nlu = _nlu_summary(await rasa.latest_message(sender_id=conversation_id))
+        replies = turn_reply.replies
+        nlu = _nlu_summary(turn_reply.nlu)
     except RasaUnavailable:
         log.exception("Rasa unavailable for %s", conversation_id)
         replies = [BotReply(text=UNAVAILABLE_TEXT)]
@@ -82,6 +88,21 @@ async def handle_inbound(
         replies += await _queue_notice(session_factory, channel, chat)
         await _record(session_factory, channel, chat, text, nlu, replies)
     return replies
+
+
+# The action server reads places from at most this many characters (actions/places.py).
+LOCATE_CHARS = 2000
+
+
+def located_metadata(text: str) -> dict[str, Any]:
+    """The platform's reading of the place in the message, passed to the action server with
+    it (`metadata.located`), which then needs no `/api/v1/locate` call back for this text."""
+    head = text[:LOCATE_CHARS]
+    try:
+        place = locate_text(text=head).to_dict()
+    except InvalidTextError:
+        return {}
+    return {"located": {"text": head, "place": place}}
 
 
 async def _turn(

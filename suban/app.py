@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from backend.api.errors import install_error_handlers
 from backend.api.http_hygiene import LimitRequestBody, RefuseControlCharacters, SecurityHeaders
 from backend.api.router import api_router
-from backend.rasa.client import RasaClient
+from backend.rasa.client import RasaClient, rasa_base_urls
 from backend.scheduler import start_background_jobs
 from backend.seed import seed_reference_data
 from backend.settings import Settings, get_settings
@@ -38,8 +38,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             seed_reference_data(session=session)
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
             app.state.http = http
+            first, *more = rasa_base_urls(rasa_url=settings.rasa_url, rasa_urls=settings.rasa_urls)
             app.state.rasa = RasaClient(
-                http=http, base_url=settings.rasa_url, token=settings.rasa_token
+                http=http, base_url=first, token=settings.rasa_token, more_urls=more
             )
             async with running_channels(
                 settings=settings, rasa=app.state.rasa, session_factory=app.state.session_factory

@@ -1,6 +1,9 @@
 """The one HTTP client the platform and its channels use to talk to the Rasa server."""
 
 import logging
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -19,6 +22,30 @@ class RasaUnavailable(Exception):
 # Rasa's REST channel behind RASA_TOKEN (nlu/channels/secure_rest.py); Rasa's plain `rest`
 # channel is not served: it would let anyone talk as any sender.
 CHANNEL_PATH = "/webhooks/suban/webhook"
+# The same channel's one-call turn: the replies and the NLU parse in one answer.
+TURN_PATH = "/webhooks/suban/turn"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What Rasa answered to one message: the bot's replies and what the NLU understood."""
+
+    replies: list[BotReply]
+    nlu: dict[str, Any]
+
+
+def rasa_base_urls(*, rasa_url: str, rasa_urls: str | None) -> list[str]:
+    """The Rasa servers to use: RASA_URLS (comma-separated) when set, else RASA_URL."""
+    urls = [url.strip().rstrip("/") for url in (rasa_urls or "").split(",") if url.strip()]
+    return urls or [rasa_url.rstrip("/")]
+
+
+def sticky_order(urls: Sequence[str], sender_id: str) -> list[str]:
+    """The servers to try for a conversation: always the same first one (its turns stay on one
+    process while it is up), then the others in turn. With a shared tracker and lock store any
+    process can serve any turn; stickiness only spreads conversations evenly."""
+    start = zlib.crc32(sender_id.encode("utf-8")) % len(urls)
+    return [*urls[start:], *urls[:start]]
 
 
 class RasaClient:
@@ -28,11 +55,23 @@ class RasaClient:
     (the only form `rasa run --auth-token` accepts; Rasa keeps its access log off).
     """
 
-    def __init__(self, *, http: httpx.AsyncClient, base_url: str, token: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        http: httpx.AsyncClient,
+        base_url: str,
+        token: str | None = None,
+        more_urls: Sequence[str] = (),
+    ) -> None:
         self._http = http
         self._base_url = base_url.rstrip("/")
+        self._urls = [self._base_url, *(u.rstrip("/") for u in more_urls if u.rstrip("/"))]
         self._params = {"token": token} if token else {}
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _url_for(self, sender_id: str) -> str:
+        """The conversation's own Rasa server (several: RASA_URLS)."""
+        return sticky_order(self._urls, sender_id)[0]
 
     async def send_message(
         self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None
@@ -41,7 +80,7 @@ class RasaClient:
         body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
         try:
             response = await self._http.post(
-                f"{self._base_url}{CHANNEL_PATH}", json=body, headers=self._headers
+                f"{self._url_for(sender_id)}{CHANNEL_PATH}", json=body, headers=self._headers
             )
             response.raise_for_status()
         except httpx.HTTPError as exc:
@@ -53,13 +92,43 @@ class RasaClient:
             raise RasaUnavailable("Rasa answered with no message")
         return replies
 
+    async def send_turn(
+        self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None
+    ) -> Turn:
+        """Deliver one inbound message; the bot's replies and the NLU's parse, in one call.
+
+        With several Rasa servers, the conversation's own server first; a server that refuses
+        the connection (down: the message never reached it) passes the turn to the next.
+        """
+        body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
+        order = sticky_order(self._urls, sender_id)
+        for index, base_url in enumerate(order):
+            try:
+                response = await self._http.post(
+                    f"{base_url}{TURN_PATH}", json=body, headers=self._headers
+                )
+                response.raise_for_status()
+                answer = response.json()
+                break
+            except httpx.ConnectError as exc:
+                if index + 1 == len(order):
+                    raise RasaUnavailable(f"no Rasa server answered: {exc}") from exc
+                log.warning("Rasa at %s refused the connection; trying the next", base_url)
+            except (httpx.HTTPError, ValueError) as exc:
+                raise RasaUnavailable(f"Rasa turn failed: {exc}") from exc
+        replies = [BotReply.from_rasa(message) for message in answer.get("messages") or []]
+        if not replies:
+            log.warning("Rasa answered no message to %r from %s", text, sender_id)
+            raise RasaUnavailable("Rasa answered with no message")
+        return Turn(replies=replies, nlu=answer.get("nlu") or {})
+
     async def trigger_intent(
         self, *, sender_id: str, intent: str, entities: dict[str, Any] | None = None
     ) -> list[BotReply]:
         """Inject an external event (e.g. ticket resolved) and return what the bot says."""
         try:
             response = await self._http.post(
-                f"{self._base_url}/conversations/{sender_id}/trigger_intent",
+                f"{self._url_for(sender_id)}/conversations/{sender_id}/trigger_intent",
                 json={"name": intent, "entities": entities or {}},
                 params=self._params,
             )
@@ -72,7 +141,7 @@ class RasaClient:
         """What the NLU understood of the conversation's latest user message (intent, entities)."""
         try:
             response = await self._http.get(
-                f"{self._base_url}/conversations/{sender_id}/tracker",
+                f"{self._url_for(sender_id)}/conversations/{sender_id}/tracker",
                 params={**self._params, "include_events": "NONE"},
             )
             response.raise_for_status()
@@ -109,7 +178,7 @@ class RasaClient:
         a form; nothing is said to the citizen."""
         try:
             response = await self._http.post(
-                f"{self._base_url}/conversations/{sender_id}/tracker/events",
+                f"{self._url_for(sender_id)}/conversations/{sender_id}/tracker/events",
                 json=events,
                 params={**self._params, "include_events": "NONE"},
             )

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from backend.rasa.client import CHANNEL_PATH, RasaClient
+from backend.rasa.client import CHANNEL_PATH, TURN_PATH, RasaClient
 
 Replies = list[dict[str, Any]]
 
@@ -29,6 +29,7 @@ class RasaDouble:
     ]
     appended: list[dict[str, Any]] = field(default_factory=list)  # tracker events, by sender
     parsed: list[str] = field(default_factory=list)  # texts sent to /model/parse
+    paths: list[str] = field(default_factory=list)  # every request's path, in order
     domain: dict[str, Any] = field(
         default_factory=lambda: {
             "slots": {
@@ -52,6 +53,7 @@ class RasaDouble:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request the way Rasa's HTTP API does."""
+        self.paths.append(request.url.path)
         if self.down:
             return httpx.Response(503, text="down")
         if not self._authorized(request):
@@ -69,12 +71,15 @@ class RasaDouble:
             sender = request.url.path.split("/")[2]
             self.appended.append({"sender": sender, "events": body})
             return httpx.Response(200, json={"sender_id": sender})
-        if request.url.path == CHANNEL_PATH:
+        if request.url.path in (CHANNEL_PATH, TURN_PATH):
             self.messages.append(body)
             replies = [
                 {"recipient_id": body["sender"], **r} for r in self.reply_to(body["message"])
             ]
-            return httpx.Response(200, json=replies)
+            if request.url.path == CHANNEL_PATH:
+                return httpx.Response(200, json=replies)
+            nlu = {"text": body["message"], **self.nlu_of(body["message"])}
+            return httpx.Response(200, json={"messages": replies, "nlu": nlu})
         if request.url.path.endswith("/trigger_intent"):
             sender = request.url.path.split("/")[2]
             self.triggers.append({"sender": sender, **body})
@@ -83,7 +88,7 @@ class RasaDouble:
 
     def _authorized(self, request: httpx.Request) -> bool:
         """Rasa's channel wants the bearer header, its HTTP API `?token=` (--auth-token)."""
-        if request.url.path == CHANNEL_PATH:
+        if request.url.path in (CHANNEL_PATH, TURN_PATH):
             return request.headers.get("Authorization") == f"Bearer {self.token}"
         return request.url.params.get("token") == self.token
 
