@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -40,6 +40,8 @@ class RasaStack:
     rasa_token: str
     action_server_token: str
     service_api_token: str  # what the action server sends to the platform
+    rasa_urls: tuple[str, ...] = ()  # every Rasa server (several share one tracker/lock store)
+    pids: dict[str, int] = field(default_factory=dict)  # rasa, rasa2…, actions: for memory
 
 
 def _wait_until(check: "callable[[], bool]", *, what: str, procs: list[subprocess.Popen]) -> None:
@@ -58,13 +60,21 @@ def _wait_until(check: "callable[[], bool]", *, what: str, procs: list[subproces
 
 
 @contextmanager
-def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack]:
+def running_rasa_stack(
+    *,
+    log_dir: Path,
+    backend_url: str,
+    rasa_processes: int = 1,
+    endpoints: str = "nlu/endpoints.yml",
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[RasaStack]:
     """Run Rasa (`rasa run --enable-api --auth-token`) and the action server as the Procfile
-    does, on free ports and with fresh tokens, until the block ends."""
+    does, on free ports and with fresh tokens, until the block ends. Several Rasa processes
+    need an `endpoints` file with a shared tracker and lock store (nlu/endpoints.scaled.yml)."""
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} is missing: run `make train` (make test does) first")
     log_dir.mkdir(parents=True, exist_ok=True)
-    rasa_port, actions_port = free_port(), free_port()
+    rasa_ports, actions_port = [free_port() for _ in range(rasa_processes)], free_port()
     action_server_url = f"http://127.0.0.1:{actions_port}"
     rasa_token, action_server_token, service_api_token = (secrets.token_urlsafe(32) for _ in "abc")
     env = {
@@ -78,33 +88,39 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
         "ACTION_SERVER_TOKEN": action_server_token,
         "SERVICE_API_TOKEN": service_api_token,
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        **(extra_env or {}),
     }
     commands = {
         "actions": [str(RASA_PYTHON), "-m", "actions.server", "-p", str(actions_port)],
-        "rasa": [
+    }
+    for index, port in enumerate(rasa_ports):
+        commands["rasa" if index == 0 else f"rasa{index + 1}"] = [
             str(RASA_PYTHON), "-m", "nlu.serve", "--enable-api", "-i", "127.0.0.1",
-            "-p", str(rasa_port),
-            "--model", str(MODEL), "--endpoints", "nlu/endpoints.yml",
+            "-p", str(port),
+            "--model", str(MODEL), "--endpoints", endpoints,
             "--credentials", "nlu/credentials.yml",
-        ],
-    }  # fmt: skip
+        ]  # fmt: skip
     procs: list[subprocess.Popen] = []
+    pids: dict[str, int] = {}
     try:
         for name, command in commands.items():
             log = (log_dir / f"{name}.log").open("wb")
             procs.append(
                 subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
             )
-        rasa_url = f"http://127.0.0.1:{rasa_port}"
-        _wait_until(
-            lambda: bool(
-                httpx.get(f"{rasa_url}/status", params={"token": rasa_token}, timeout=2)
-                .json()
-                .get("model_file")
-            ),
-            what=f"Rasa server (log: {log_dir / 'rasa.log'})",
-            procs=procs,
-        )
+            pids[name] = procs[-1].pid
+        rasa_urls = tuple(f"http://127.0.0.1:{port}" for port in rasa_ports)
+        rasa_url = rasa_urls[0]
+        for url in rasa_urls:
+            _wait_until(
+                lambda url=url: bool(
+                    httpx.get(f"{url}/status", params={"token": rasa_token}, timeout=2)
+                    .json()
+                    .get("model_file")
+                ),
+                what=f"Rasa server at {url} (logs in {log_dir})",
+                procs=procs,
+            )
         _wait_until(
             lambda: httpx.get(f"{action_server_url}/health", timeout=2).status_code == 200,
             what=f"action server (log: {log_dir / 'actions.log'})",
@@ -116,6 +132,8 @@ def running_rasa_stack(*, log_dir: Path, backend_url: str) -> Iterator[RasaStack
             rasa_token=rasa_token,
             action_server_token=action_server_token,
             service_api_token=service_api_token,
+            rasa_urls=rasa_urls,
+            pids=pids,
         )
     finally:
         for proc in procs:
