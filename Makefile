@@ -64,6 +64,7 @@ redis:  ## make sure Redis answers (installs Debian's redis-server and starts it
 
 run-scaled: train secrets redis  ## two Rasa, two action servers, two platforms (Procfile.scaled)
 	@echo "==> Rasa :5005 :5006, actions :5055 :5056, platform :8000 :8001 on $${DATABASE_URL%%@*}@…"
+	@$(WITH_SECRETS) .venv-rasa/bin/python -m nlu.prepare_stores nlu/endpoints.scaled.yml
 	@$(VENV)/honcho start -f Procfile.scaled -e .env,$(SECRETS)
 
 # `make admin USER=name`: only a USER given on the command line counts (the shell's is the login).

@@ -211,21 +211,6 @@ def scaled_env(tracker_db: str) -> dict[str, str]:
     }
 
 
-def create_database(env: dict[str, str]) -> None:
-    """A fresh PostgreSQL database for Rasa's conversations of this run."""
-    import psycopg
-
-    with psycopg.connect(
-        host=env["RASA_TRACKER_HOST"],
-        port=int(env["RASA_TRACKER_PORT"]),
-        user=env["RASA_TRACKER_USER"],
-        password=env["RASA_TRACKER_PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(f'CREATE DATABASE "{env["RASA_TRACKER_DB"]}"')
-
-
 def memory(pids: dict[str, int]) -> dict[str, float | None]:
     return {name: peak_rss_mb(pid) for name, pid in pids.items()} | {
         "load_generator": peak_rss_mb(os.getpid())
@@ -275,8 +260,7 @@ def run_single(args: argparse.Namespace, tmp: Path, results: dict[str, Any]) -> 
 
 def run_scaled(args: argparse.Namespace, tmp: Path, results: dict[str, Any]) -> None:
     """Two Rasa processes sharing a PostgreSQL tracker store and a Redis lock store."""
-    env = scaled_env(f"suban_bench_{uuid.uuid4().hex[:8]}")
-    create_database(env)
+    env = scaled_env(f"suban_bench_{uuid.uuid4().hex[:8]}")  # made by nlu.prepare_stores
     [port] = free_ports(1)
     url = f"http://127.0.0.1:{port}"
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'suban-scaled.db'}"
@@ -300,6 +284,25 @@ def run_scaled(args: argparse.Namespace, tmp: Path, results: dict[str, Any]) -> 
         results["rasa_processes"]["lock_store"] = "redis"
         results["peak_rss_mb_scaled"] = memory({**stack.pids, "platform": platform_pid})
         print("scale:", json.dumps(results["rasa_processes"], ensure_ascii=False))
+    drop_database(env)
+
+
+def drop_database(env: dict[str, str]) -> None:
+    """Remove the run's tracker database (best effort: a leftover only takes disk)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(
+            host=env["RASA_TRACKER_HOST"],
+            port=int(env["RASA_TRACKER_PORT"]),
+            user=env["RASA_TRACKER_USER"],
+            password=env["RASA_TRACKER_PASSWORD"] or None,
+            dbname=env["RASA_TRACKER_LOGIN_DB"],
+            autocommit=True,
+        ) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{env["RASA_TRACKER_DB"]}"')
+    except psycopg.Error as exc:
+        print(f"could not drop {env['RASA_TRACKER_DB']}: {exc}")
 
 
 def render(results: dict[str, Any]) -> str:

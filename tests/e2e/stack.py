@@ -100,6 +100,15 @@ def running_rasa_stack(
             "--model", str(MODEL), "--endpoints", endpoints,
             "--credentials", "nlu/credentials.yml",
         ]  # fmt: skip
+    if rasa_processes > 1:  # the shared tracker store's tables, before the processes race on them
+        subprocess.run(
+            [str(RASA_PYTHON), "-m", "nlu.prepare_stores", endpoints],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=START_TIMEOUT_SECONDS,
+        )
     procs: list[subprocess.Popen] = []
     pids: dict[str, int] = {}
     try:
