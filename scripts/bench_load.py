@@ -53,11 +53,10 @@ TIMEOUT = 60.0
 
 async def phase_turn(url: str, stack: RasaStack, *, samples: int) -> dict[str, Any]:
     """One citizen alone: the parts of a turn and the turn before/after the one-call path."""
-    params, headers = {"token": stack.rasa_token}, {"Authorization": f"Bearer {stack.rasa_token}"}
+    params = {"token": stack.rasa_token}
     service = {"Authorization": f"Bearer {stack.service_api_token}"}
     parts: dict[str, list[float]] = {"nlu_parse": [], "tracker_get": [], "locate_http": []}
-    before: list[float] = []
-    after: list[float] = []
+    turns: dict[str, list[float]] = {"before": [], "after": [], "after_without_place": []}
     async with httpx.AsyncClient(timeout=TIMEOUT) as http:
         for i in range(samples):
             text = report_for(i, 0)
@@ -78,41 +77,63 @@ async def phase_turn(url: str, stack: RasaStack, *, samples: int) -> dict[str, A
                 start = time.monotonic()
                 (await call()).raise_for_status()
                 parts[name].append((time.monotonic() - start) * 1000)
-            # before: the channel's webhook, then the tracker for the NLU summary
-            sender = f"web:turnbench-old-{i}-{uuid.uuid4().hex[:6]}"
-            start = time.monotonic()
-            body = {"sender": sender, "message": text, "metadata": {"channel": "web"}}
-            (
-                await http.post(f"{stack.rasa_url}{CHANNEL}", json=body, headers=headers)
-            ).raise_for_status()
-            mid = time.monotonic()
-            tracker = await http.get(
-                f"{stack.rasa_url}/conversations/{sender}/tracker",
-                params={**params, "include_events": "NONE"},
-            )
-            tracker.raise_for_status()
-            before.append((time.monotonic() - start) * 1000)
-            parts["tracker_get"].append((time.monotonic() - mid) * 1000)
-            # after: one call, the place passed along
-            sender = f"web:turnbench-new-{i}-{uuid.uuid4().hex[:6]}"
-            start = time.monotonic()
-            body = {
-                "sender": sender,
-                "message": text,
-                "metadata": {"channel": "web", **located_metadata(text)},
-            }
-            (
-                await http.post(f"{stack.rasa_url}/webhooks/suban/turn", json=body, headers=headers)
-            ).raise_for_status()
-            after.append((time.monotonic() - start) * 1000)
+            # the first turn of a fresh conversation three ways, in a rotating order
+            variants = [
+                ("before", lambda text=text: _turn_before(http, stack, text, parts)),
+                ("after", lambda text=text: _turn_after(http, stack, text, located=True)),
+                (
+                    "after_without_place",
+                    lambda text=text: _turn_after(http, stack, text, located=False),
+                ),
+            ]
+            shift = i % len(variants)
+            for name, run in variants[shift:] + variants[:shift]:
+                start = time.monotonic()
+                await run()
+                turns[name].append((time.monotonic() - start) * 1000)
     median = lambda xs: round(sorted(xs)[len(xs) // 2], 1)  # noqa: E731
     return {
         "samples": samples,
         "parts_p50_ms": {name: median(xs) for name, xs in parts.items()},
-        "turn_before_p50_ms": median(before),
-        "turn_after_p50_ms": median(after),
-        "note": "first turn of a complaint (rich report → read-back), one citizen alone",
+        "turn_before_p50_ms": median(turns["before"]),
+        "turn_after_p50_ms": median(turns["after"]),
+        "turn_after_without_place_p50_ms": median(turns["after_without_place"]),
+        "note": "first turn of a complaint (rich report → read-back), one citizen alone; "
+        "before: webhook + tracker GET, the actions calling /api/v1/locate; after: one /turn "
+        "call with the place in metadata (the platform's reading of it included)",
     }
+
+
+async def _turn_before(
+    http: httpx.AsyncClient, stack: RasaStack, text: str, parts: dict[str, list[float]]
+) -> None:
+    """As the platform called Rasa before: the channel's webhook, then the tracker's NLU."""
+    headers = {"Authorization": f"Bearer {stack.rasa_token}"}
+    sender = f"web:turnbench-{uuid.uuid4().hex[:10]}"
+    body = {"sender": sender, "message": text, "metadata": {"channel": "web"}}
+    (await http.post(f"{stack.rasa_url}{CHANNEL}", json=body, headers=headers)).raise_for_status()
+    start = time.monotonic()
+    tracker = await http.get(
+        f"{stack.rasa_url}/conversations/{sender}/tracker",
+        params={"token": stack.rasa_token, "include_events": "NONE"},
+    )
+    tracker.raise_for_status()
+    parts["tracker_get"].append((time.monotonic() - start) * 1000)
+
+
+async def _turn_after(
+    http: httpx.AsyncClient, stack: RasaStack, text: str, *, located: bool
+) -> None:
+    """As the platform calls Rasa now: one /turn call, the place read and passed along."""
+    headers = {"Authorization": f"Bearer {stack.rasa_token}"}
+    metadata = {"channel": "web", **(located_metadata(text) if located else {})}
+    body = {
+        "sender": f"web:turnbench-{uuid.uuid4().hex[:10]}",
+        "message": text,
+        "metadata": metadata,
+    }
+    response = await http.post(f"{stack.rasa_url}/webhooks/suban/turn", json=body, headers=headers)
+    response.raise_for_status()
 
 
 async def phase_chat(url: str, stack: RasaStack, *, users: int, seconds: float) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import random
 import re
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -36,6 +37,21 @@ def _tickets(texts: list[str]) -> set[str]:
 # --- the citizens ---------------------------------------------------------------------------
 
 
+async def intake(
+    say: Callable[[str], Awaitable[list[dict[str, Any]]]], report: str, tally: Tally, label: str
+) -> None:
+    """One intake conversation over a request/reply channel: the report, then 确认提交."""
+    try:
+        button = _button(await say(report), CONFIRM)
+        if button is None:
+            tally.errors.append(f"{label}: no read-back with 确认提交")
+            return
+        filed = await say(button["payload"])
+        tally.tickets |= _tickets([reply.get("text") or "" for reply in filed])
+    except (httpx.HTTPError, KeyError, ValueError) as exc:
+        tally.errors.append(f"{label}: {type(exc).__name__}")
+
+
 async def web_citizen(url: str, n: int, *, until: float, think: tuple[float, float]) -> Tally:
     """A web-chat citizen filing reports (report, then 确认提交) until `until`."""
     tally, rng = Tally(), random.Random(n)
@@ -52,16 +68,7 @@ async def web_citizen(url: str, n: int, *, until: float, think: tuple[float, flo
 
         conversation = 0
         while time.monotonic() < until:
-            try:
-                replies = await say(report_for(n, conversation))
-                button = _button(replies, CONFIRM)
-                if button is None:
-                    tally.errors.append("no read-back with 确认提交")
-                else:
-                    filed = await say(button["payload"])
-                    tally.tickets |= _tickets([r.get("text") or "" for r in filed])
-            except (httpx.HTTPError, KeyError, ValueError) as exc:
-                tally.errors.append(f"web: {type(exc).__name__}")
+            await intake(say, report_for(n, conversation), tally, "web")
             conversation += 1
     return tally
 
@@ -94,17 +101,7 @@ async def rasa_citizen(
 
         conversation = 0
         while time.monotonic() < until:
-            try:
-                replies = await say(report_for(n, conversation))
-                button = _button(replies, CONFIRM)
-                if button is None:
-                    tally.errors.append("rasa: no read-back with 确认提交")
-                else:
-                    tally.tickets |= _tickets(
-                        [r.get("text") or "" for r in await say(button["payload"])]
-                    )
-            except (httpx.HTTPError, ValueError) as exc:
-                tally.errors.append(f"rasa: {type(exc).__name__}")
+            await intake(say, report_for(n, conversation), tally, "rasa")
             conversation += 1
             if alternate:
                 break  # one conversation each: the consistency check
