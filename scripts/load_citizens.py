@@ -46,8 +46,13 @@ async def intake(
         if button is None:
             tally.errors.append(f"{label}: no read-back with 确认提交")
             return
-        filed = await say(button["payload"])
-        tally.tickets |= _tickets([reply.get("text") or "" for reply in filed])
+        texts = [reply.get("text") or "" for reply in await say(button["payload"])]
+        numbers = _tickets(texts)
+        if not numbers:
+            tally.errors.append(
+                f"{label}: no ticket number after 确认提交: {' / '.join(texts)[:80]}"
+            )
+        tally.tickets |= numbers
     except (httpx.HTTPError, KeyError, ValueError) as exc:
         tally.errors.append(f"{label}: {type(exc).__name__}")
 

@@ -39,5 +39,10 @@ async def test_no_read_back_or_a_failed_call_is_an_error_not_a_ticket() -> None:
     async def broken(text: str) -> list[dict[str, Any]]:
         raise httpx.ConnectError("refused")
 
+    readback = [{"text": "请核对", "buttons": [{"title": "确认提交", "payload": "/affirm"}]}]
+    said, say = scripted(readback, [{"text": "请问还有什么补充？"}])
+    await intake(say, "工地打桩", tally, "rasa")
+    assert tally.errors[-1] == "rasa: no ticket number after 确认提交: 请问还有什么补充？"
+
     await intake(broken, "工地打桩", tally, "web")
     assert tally.errors[-1] == "web: ConnectError" and not tally.tickets
