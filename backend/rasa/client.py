@@ -20,9 +20,8 @@ class RasaUnavailable(Exception):
 
 
 # Rasa's REST channel behind RASA_TOKEN (nlu/channels/secure_rest.py); Rasa's plain `rest`
-# channel is not served: it would let anyone talk as any sender.
-CHANNEL_PATH = "/webhooks/suban/webhook"
-# The same channel's one-call turn: the replies and the NLU parse in one answer.
+# channel is not served: it would let anyone talk as any sender. Its `/turn` answers the replies
+# and the NLU parse in one call (its `/webhook`, Rasa's REST shape, is what the benchmark uses).
 TURN_PATH = "/webhooks/suban/turn"
 
 
@@ -73,25 +72,6 @@ class RasaClient:
         """The conversation's own Rasa server (several: RASA_URLS)."""
         return sticky_order(self._urls, sender_id)[0]
 
-    async def send_message(
-        self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None
-    ) -> list[BotReply]:
-        """Deliver one inbound message and return the bot's replies in order."""
-        body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
-        try:
-            response = await self._http.post(
-                f"{self._url_for(sender_id)}{CHANNEL_PATH}", json=body, headers=self._headers
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(f"Rasa REST webhook failed: {exc}") from exc
-        replies = [BotReply.from_rasa(message) for message in response.json()]
-        if not replies:
-            # The REST channel swallows errors and answers `200 []`: treat silence as a failure.
-            log.warning("Rasa answered no message to %r from %s", text, sender_id)
-            raise RasaUnavailable("Rasa answered with no message")
-        return replies
-
     async def send_turn(
         self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None
     ) -> Turn:
@@ -136,18 +116,6 @@ class RasaClient:
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"Rasa trigger_intent failed: {exc}") from exc
         return [BotReply.from_rasa(message) for message in response.json().get("messages", [])]
-
-    async def latest_message(self, *, sender_id: str) -> dict[str, Any]:
-        """What the NLU understood of the conversation's latest user message (intent, entities)."""
-        try:
-            response = await self._http.get(
-                f"{self._url_for(sender_id)}/conversations/{sender_id}/tracker",
-                params={**self._params, "include_events": "NONE"},
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(f"Rasa tracker failed: {exc}") from exc
-        return response.json().get("latest_message") or {}
 
     async def parse(self, *, text: str) -> dict[str, Any]:
         """Run NLU only on a text (`/model/parse`)."""

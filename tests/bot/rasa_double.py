@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from backend.rasa.client import CHANNEL_PATH, TURN_PATH, RasaClient
+from backend.rasa.client import TURN_PATH, RasaClient
 
 Replies = list[dict[str, Any]]
 
@@ -58,9 +58,6 @@ class RasaDouble:
             return httpx.Response(503, text="down")
         if not self._authorized(request):
             return httpx.Response(401, json={"error": "unauthorized"})
-        if request.method == "GET" and request.url.path.endswith("/tracker"):
-            latest = self.nlu_of(self.texts[-1]) if self.messages else {}
-            return httpx.Response(200, json={"latest_message": latest})
         if request.method == "GET" and request.url.path == "/domain":
             return httpx.Response(200, json=self.domain)
         body = json.loads(request.content)
@@ -71,13 +68,11 @@ class RasaDouble:
             sender = request.url.path.split("/")[2]
             self.appended.append({"sender": sender, "events": body})
             return httpx.Response(200, json={"sender_id": sender})
-        if request.url.path in (CHANNEL_PATH, TURN_PATH):
+        if request.url.path == TURN_PATH:
             self.messages.append(body)
             replies = [
                 {"recipient_id": body["sender"], **r} for r in self.reply_to(body["message"])
             ]
-            if request.url.path == CHANNEL_PATH:
-                return httpx.Response(200, json=replies)
             nlu = {"text": body["message"], **self.nlu_of(body["message"])}
             return httpx.Response(200, json={"messages": replies, "nlu": nlu})
         if request.url.path.endswith("/trigger_intent"):
@@ -88,7 +83,7 @@ class RasaDouble:
 
     def _authorized(self, request: httpx.Request) -> bool:
         """Rasa's channel wants the bearer header, its HTTP API `?token=` (--auth-token)."""
-        if request.url.path in (CHANNEL_PATH, TURN_PATH):
+        if request.url.path == TURN_PATH:
             return request.headers.get("Authorization") == f"Bearer {self.token}"
         return request.url.params.get("token") == self.token
 

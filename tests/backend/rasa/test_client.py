@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from backend.rasa.client import (
-    CHANNEL_PATH,
+    TURN_PATH,
     RasaClient,
     RasaUnavailable,
     rasa_base_urls,
@@ -17,19 +17,19 @@ async def test_the_token_goes_in_a_header_to_the_channel_and_as_a_param_to_the_a
 
     def rasa(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        if request.url.path == CHANNEL_PATH:
-            return httpx.Response(200, json=[{"recipient_id": "web:x", "text": "你好"}])
-        return httpx.Response(200, json={"latest_message": {}, "messages": []})
+        if request.url.path == TURN_PATH:
+            return httpx.Response(200, json={"messages": [{"text": "你好"}], "nlu": {}})
+        return httpx.Response(200, json={"text": "你好", "intent": {}})
 
     client = RasaClient(
         http=httpx.AsyncClient(transport=httpx.MockTransport(rasa)),
         base_url="http://rasa",
         token="s3cret-token",
     )
-    await client.send_message(sender_id="web:x", text="你好")
-    await client.latest_message(sender_id="web:x")
+    await client.send_turn(sender_id="web:x", text="你好")
+    await client.parse(text="你好")
     channel, tracker = seen
-    assert channel.url.path == "/webhooks/suban/webhook"
+    assert channel.url.path == "/webhooks/suban/turn"
     assert channel.headers["Authorization"] == "Bearer s3cret-token"
     assert "s3cret-token" not in str(channel.url)  # never in an access log
     assert tracker.url.params["token"] == "s3cret-token"
