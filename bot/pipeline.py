@@ -43,13 +43,14 @@ async def handle_inbound(
 ) -> list[BotReply]:
     """Send a citizen's message to Rasa; when Rasa fails, answer with a polite apology.
 
-    With a `session_factory`, the exchange is recorded with what the NLU understood, and the
-    hand-over applies: a chat held by an operator gets no bot reply (its message goes to the
-    operator with an NLU hint from `/model/parse`, which leaves Rasa's conversation alone);
-    urgent or angry wording puts the chat in the operators' queue, and the citizen is told
-    their place in it once. A message with nothing in it once control characters are stripped
-    gets a prompt and never reaches Rasa (its intent classifier fails on a text without
-    features, which looked like an outage).
+    One Rasa call per message (`/turn`: the replies and the NLU's parse), with the platform's
+    reading of the place in the metadata for the action server. With a `session_factory`, the
+    exchange is recorded with what the NLU understood, and the hand-over applies: a chat held
+    by an operator gets no bot reply (its message goes to the operator with an NLU hint from
+    `/model/parse`, which leaves Rasa's conversation alone); urgent or angry wording puts the
+    chat in the operators' queue, and the citizen is told their place in it once. A message
+    with nothing in it once control characters are stripped gets a prompt and never reaches
+    Rasa (its intent classifier fails on a text without features, which looked like an outage).
     """
     text = clean_text(text).strip()
     if not text:
