@@ -26,7 +26,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 # full cache evicts it, so an unchanged model would be retrained on every start.
 export RASA_MAX_CACHE_SIZE ?= 5000
 
-.PHONY: run-scaled redis help setup secrets train run test lint rasa-check eval-nlu eval-dialogue bench clean admin
+.PHONY: run-scaled redis help setup secrets train run test lint rasa-check browsers eval-nlu eval-dialogue bench clean admin
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -40,10 +40,10 @@ secrets: setup  ## generate the missing secrets into var/secrets.env (mode 0600;
 train: setup  ## train the Rasa model when its data, config or components changed
 	@scripts/train.sh $(RASA_ARGS)
 
-run: train secrets  ## start Rasa, the action server and the platform (Ctrl-C stops all)
+run: train secrets  ## start Rasa, the action server and the platform, restarting crashes (Ctrl-C stops all)
 	@echo "==> starting Rasa :$(RASA_PORT), actions :$(ACTION_SERVER_PORT), platform :$(PLATFORM_PORT)"
 	@echo "    web chat: http://127.0.0.1:$(PLATFORM_PORT)/chat   health: http://127.0.0.1:$(PLATFORM_PORT)/healthz"
-	@$(VENV)/honcho start -f Procfile -e .env,$(SECRETS)
+	@$(VENV)/python -m suban supervise -f Procfile -e .env,$(SECRETS)
 
 # `make run-scaled` (Procfile.scaled): PostgreSQL for the platform and Rasa's conversations, Redis
 # for Rasa's locks. Override any of these on the command line or in the environment.
@@ -65,7 +65,7 @@ redis:  ## make sure Redis answers (installs Debian's redis-server and starts it
 run-scaled: train secrets redis  ## two Rasa, two action servers, two platforms (Procfile.scaled)
 	@echo "==> Rasa :5005 :5006, actions :5055 :5056, platform :8000 :8001 on $${DATABASE_URL%%@*}@…"
 	@$(WITH_SECRETS) .venv-rasa/bin/python -m nlu.prepare_stores nlu/endpoints.scaled.yml
-	@$(VENV)/honcho start -f Procfile.scaled -e .env,$(SECRETS)
+	@$(VENV)/python -m suban supervise -f Procfile.scaled -e .env,$(SECRETS)
 
 # `make admin USER=name`: only a USER given on the command line counts (the shell's is the login).
 USER_NAME := $(if $(filter command line,$(origin USER)),$(USER),)
@@ -83,7 +83,10 @@ rasa-check: train secrets  ## Rasa's own checks: data validation and the test st
 	$(WITH_SECRETS) $(RASA) test core --stories nlu/tests/test_stories.yml \
 		--model var/models/suban.tar.gz --endpoints nlu/endpoints.yml --out var/reports/rasa-test --fail-on-prediction-errors
 
-test: lint rasa-check  ## everything CI runs; ends with pytest's summary
+browsers:  ## Chromium and CJK fonts for the browser tests (apt-get; skipped when installed)
+	@scripts/browsers.sh
+
+test: lint rasa-check browsers  ## everything CI runs; ends with pytest's summary
 	.venv-rasa/bin/python -m pytest tests/actions -p no:cacheprovider --confcutdir=tests/actions -q
 	.venv-rasa/bin/python -m pytest tests/nlu/components tests/nlu/channels tests/nlu/serving \
 		-p no:cacheprovider \

@@ -35,9 +35,18 @@ class AskSlot(Action, ABC):
 
 
 class AskDescription(AskSlot):
-    """问题描述."""
+    """问题描述; after 修改, with the description being changed shown (it is kept aside)."""
 
     slot = "description"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        old = tracker.get_slot("description_before")
+        if old:
+            say(dispatcher, "ask_description_change", old=old)
+            return []
+        return await super().run(dispatcher, tracker, domain)
 
 
 class AskServiceCode(AskSlot):

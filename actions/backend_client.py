@@ -189,16 +189,38 @@ class BackendClient:
             headers=chat_headers(channel, chat_id),
         )
 
+    async def similar_tickets(self, *, report: Dict[str, Any]) -> List[Dict[str, Any]]:
+        """Open tickets of the same kind at the same place as the report, best first
+        (`POST /api/v1/tickets/similar`; body: service_code, description, district, street)."""
+        return list(await self._request("POST", "/api/v1/tickets/similar", json=report) or [])
+
+    async def follow_ticket(
+        self, *, ticket_no: str, channel: str, chat_id: str, report: Dict[str, Any]
+    ) -> Ticket:
+        """This chat follows the ticket as a co-reporter instead of filing the report
+        (`POST /api/v1/tickets/{no}/follow`); 404 unless /similar offers it for the report."""
+        return await self._request(
+            "POST",
+            f"/api/v1/tickets/{ticket_no}/follow",
+            json=report,
+            headers=chat_headers(channel, chat_id),
+        )
+
     async def mark_needs_human(
         self, *, channel: str, chat_id: str, reason: str, kind: str = "asked"
-    ) -> None:
+    ) -> Optional[int]:
         """Flag the conversation for a human operator (转人工); `kind` is why: "asked" (the
-        citizen asked for a person) or "misunderstood" (not understood twice in a row)."""
-        await self._request(
+        citizen asked for a person) or "misunderstood" (not understood twice in a row).
+
+        Returns the citizen's place in the queue when this call started the wait (the caller
+        tells it; the platform then sends no queue notice of its own), else None."""
+        body = await self._request(
             "POST",
             f"/api/v1/conversations/{channel}/{chat_id}/needs-human",
             json={"reason": reason, "kind": kind},
         )
+        position = body.get("queue_position") if isinstance(body, dict) else None
+        return position if isinstance(position, int) else None
 
     async def catalogue(self) -> List[Dict[str, Any]]:
         """The service categories (诉求类别)."""
@@ -206,6 +228,10 @@ class BackendClient:
         if isinstance(body, dict):
             return list(body.get("categories") or body.get("items") or [])
         return list(body or [])
+
+    async def urgent_kinds(self) -> Dict[str, Any]:
+        """The urgent words by kind (`{"kinds": [{"kind": "gas", "keywords": [...]}]}`)."""
+        return await self._request("GET", "/api/v1/catalogue/urgent")
 
     async def aclose(self) -> None:
         """Close the underlying connections."""

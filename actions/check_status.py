@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import backend_client
+from actions import backend_client, language
 from actions.backend_client import BackendClient, BackendRejected, BackendUnavailable, Ticket
 from actions.conversation import Utterance, channel_and_chat
 from actions.filing import catch_up_pending
@@ -28,7 +28,9 @@ MAX_LISTED = 5
 
 
 def category_of(ticket: Ticket) -> str:
-    """The ticket's category name (the platform's, else ours)."""
+    """The ticket's category name (the platform's Chinese one, else ours; ours in English)."""
+    if language.current() != language.DEFAULT and ticket.get("service_code"):
+        return category_name(ticket.get("service_code"))
     return ticket.get("service_name") or category_name(ticket.get("service_code"))
 
 

@@ -27,6 +27,8 @@ FORM_SLOTS = (
     "modify_field",
     "modifying",
     "form_instance_id",
+    "duplicate_offer",
+    "follow_duplicate",
 )
 
 
@@ -56,6 +58,8 @@ def required_slots(values: Dict[str, Any]) -> List[str]:
         slots.append("phone")
     if values.get("modifying"):
         slots.append("modify_field")
+    if values.get("request_type") != "inquiry" and not values.get("confirmed"):
+        slots.append("follow_duplicate")  # the offer of a similar open ticket (duplicates.py)
     slots.append("confirmed")
     return slots
 

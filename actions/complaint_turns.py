@@ -13,15 +13,32 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.backend_client import BackendClient
 from actions.complaint_draft import cleared
 from actions.conversation import Utterance
-from actions.corrections import contact_in, find_corrections, modify_field_in, slots_of_field
+from actions.corrections import (
+    contact_in,
+    correction_while_asked,
+    description_change,
+    find_corrections,
+    modify_field_in,
+    slots_of_field,
+    within_known_area,
+)
+from actions.form_replies import (
+    DONE_MODIFYING,
+    keep_on_new_subject,
+    new_subject_text,
+    no_more_detail,
+    subject_category,
+)
 from actions.messages import (
     district_names,
+    district_title,
     intent_payload,
     load_data,
     say,
     text,
 )
-from actions.places import address_in, place_changes, place_in
+from actions.places import PLACE_LEVELS, address_in, place_changes, place_in
+from actions.replies import reply_kind
 from actions.urgency import urgent_kinds
 
 # Intents that interrupt the form: it pauses, a rule answers, and the form resumes.
@@ -67,18 +84,18 @@ def request_type_of(report: str) -> str:
 def district_buttons() -> List[Dict[str, str]]:
     """One button per district."""
     return [
-        {"title": name, "payload": intent_payload("inform", {"district": name})}
+        {"title": district_title(name), "payload": intent_payload("inform", {"district": name})}
         for name in district_names()
     ]
 
 
-def warn_if_urgent(
-    dispatcher: CollectingDispatcher, report: str, values: Dict[str, Any]
+async def warn_if_urgent(
+    client: BackendClient, dispatcher: CollectingDispatcher, report: str, values: Dict[str, Any]
 ) -> Dict[str, Any]:
     """Tell the citizen at once whom to call when the text names a danger; flag the report."""
     if values.get("urgent") or not report:
         return {}
-    kinds = urgent_kinds(report)
+    kinds = await urgent_kinds(report, client=client)
     for kind in kinds:
         say(dispatcher, f"urgent_{kind}")
     return {"urgent": True} if kinds else {}
@@ -101,6 +118,7 @@ def fresh_report() -> Dict[str, Any]:
     changes["form_instance_id"] = uuid.uuid4().hex
     changes["contact_preference"] = "chat"
     changes["request_type"] = "complaint"
+    changes["description_before"] = None
     return changes
 
 
@@ -133,7 +151,7 @@ async def start_report(
     contact = contact_in(utterance)
     if contact:
         changes["contact_preference"], changes["phone"] = contact
-    changes.update(warn_if_urgent(dispatcher, report, {}))
+    changes.update(await warn_if_urgent(client, dispatcher, report, {}))
     return changes
 
 
@@ -153,7 +171,48 @@ async def continue_report(
     handler = _HANDLERS.get(requested)
     if handler is None:
         return {requested: None}
+    report = new_subject_text(utterance)
+    if report is not None:
+        return await new_subject(client, dispatcher, utterance, values, report)
+    corrected = await correction_while_asked(
+        client=client, utterance=utterance, values=values, requested=requested
+    )
+    if corrected:
+        say(dispatcher, "correction_applied")
+        return {requested: None, **corrected}
+    kind = reply_kind(utterance)
+    if kind == "modify" and requested not in ("confirmed", "modify_field"):
+        return {requested: None}  # "修改" is no answer: ask again, then read back as usual
+    if kind in ("affirm", "deny", "dont_know") and requested != "confirmed":
+        if not (requested == "modify_field" and utterance.is_payload and kind == "deny"):
+            return no_more_detail(
+                dispatcher=dispatcher, requested=requested, kind=kind, values=values
+            )
+        return {"modify_field": None}  # 修改 tapped twice: still asking what to change
     return await handler(client, dispatcher, utterance, values)
+
+
+async def new_subject(
+    client: BackendClient,
+    dispatcher: CollectingDispatcher,
+    utterance: Utterance,
+    values: Dict[str, Any],
+    report: str,
+) -> Dict[str, Any]:
+    """Start the report again from "哦不对，我要说的是…", keeping what still applies."""
+    say(dispatcher, "subject_changed")
+    category = subject_category(utterance, report)
+    retold = Utterance(text=report, intent=category, confidence=utterance.confidence)
+    changes = await start_report(
+        client=client, dispatcher=dispatcher, utterance=retold, values=values
+    )
+    changes["description"] = report
+    changes["form_instance_id"] = values.get("form_instance_id") or changes["form_instance_id"]
+    changes["photo"] = values.get("photo")
+    named_place = {level: changes[level] for level in PLACE_LEVELS if changes.get(level)}
+    new_contact = contact_in(retold) is not None
+    changes.update(keep_on_new_subject(values, new_place=named_place, new_contact=new_contact))
+    return changes
 
 
 async def _description(
@@ -166,15 +225,22 @@ async def _description(
     if not report:
         # A channel payload (e.g. a location pin) while we wait for the description.
         return place_changes(values, await place_in(client, utterance)) or {"description": None}
+    if values.get("description_before"):
+        changed = description_change(utterance, values)
+        if changed:
+            return changed
     if len("".join(ch for ch in report if ch.isalnum())) < 2:
         say(dispatcher, "description_too_short")
         return {"description": None}
-    changes: Dict[str, Any] = {"description": report}
+    changes: Dict[str, Any] = {"description": report, "description_before": None}
+    contact = contact_in(utterance)
+    if contact and values.get("contact_preference") != "phone":
+        changes["contact_preference"], changes["phone"] = contact
     if values.get("service_code") in (None, "other") and utterance.category:
         changes["service_code"] = utterance.category
     if not values.get("district") and values.get("request_type") != "inquiry":
         changes.update(place_changes(values, await place_in(client, utterance)))
-    changes.update(warn_if_urgent(dispatcher, report, values))
+    changes.update(await warn_if_urgent(client, dispatcher, report, values))
     return changes
 
 
@@ -213,7 +279,7 @@ async def _address(
     unknown = load_data("lexicon")["unknown_words"]
     if utterance.intent == "deny" or (answer and any(word in answer for word in unknown)):
         return {"address": text("address_unknown")}
-    place = await address_in(client, utterance)
+    place = within_known_area(values, await address_in(client, utterance))
     return place_changes(values, place) or {"address": values.get("address")}
 
 
@@ -255,17 +321,33 @@ async def _modify_field(
     utterance: Utterance,
     values: Dict[str, Any],
 ) -> Dict[str, Any]:
-    done = {"modifying": False, "modify_field": None, "confirmed": None}
-    field = modify_field_in(utterance)
-    if field:
-        return {**{slot: None for slot in slots_of_field(field)}, **done}
     corrections = await find_corrections(client=client, utterance=utterance, values=values)
     if corrections:
         say(dispatcher, "correction_applied")
-        return {**corrections, **done}
-    if utterance.intent == "affirm":
-        return done  # nothing to change after all: back to the read-back
+        return {**corrections, **DONE_MODIFYING}
+    field = modify_field_in(utterance)
+    if field:
+        return {**clear_field(field, values), **DONE_MODIFYING}
     return {"modify_field": None}
+
+
+async def _follow_duplicate(
+    client: BackendClient,
+    dispatcher: CollectingDispatcher,
+    utterance: Utterance,
+    values: Dict[str, Any],
+) -> Dict[str, Any]:
+    # Follow / new are read by actions/duplicates.py; anything else asks the offer again.
+    say(dispatcher, "duplicate_offer_unclear")
+    return {"follow_duplicate": None}
+
+
+def clear_field(field: str, values: Dict[str, Any]) -> Dict[str, Any]:
+    """Empty a field to ask it again; the description is kept aside, never dropped."""
+    changes: Dict[str, Any] = {slot: None for slot in slots_of_field(field)}
+    if field == "description" and values.get("description"):
+        changes["description_before"] = values["description"]
+    return changes
 
 
 async def _confirmed(
@@ -274,17 +356,18 @@ async def _confirmed(
     utterance: Utterance,
     values: Dict[str, Any],
 ) -> Dict[str, Any]:
+    kind = reply_kind(utterance)
+    if kind == "affirm":
+        return {"confirmed": True}
     corrections = await find_corrections(client=client, utterance=utterance, values=values)
     if corrections:
         say(dispatcher, "correction_applied")
         return {**corrections, "confirmed": None}
-    if utterance.intent == "affirm":
-        return {"confirmed": True}
-    if utterance.intent == "deny":
-        return {"modifying": True, "modify_field": None, "confirmed": None}
     field = modify_field_in(utterance)
-    if field:
-        return {**{slot: None for slot in slots_of_field(field)}, "confirmed": None}
+    if field and not utterance.is_payload:
+        return {**clear_field(field, values), "confirmed": None}
+    if kind in ("deny", "modify") or utterance.intent == "deny":
+        return {"modifying": True, "modify_field": None, "confirmed": None}
     say(dispatcher, "readback_unclear")
     return {"confirmed": None}
 
@@ -297,5 +380,6 @@ _HANDLERS = {
     "contact_preference": _contact_preference,
     "phone": _phone,
     "modify_field": _modify_field,
+    "follow_duplicate": _follow_duplicate,
     "confirmed": _confirmed,
 }

@@ -1,18 +1,20 @@
-"""Free-text corrections at the read-back (更正).
+"""Free-text corrections (更正), before and after 修改.
 
-For example “不对，是在福田区”, “地址改成建安一路”, “我要匿名”, “补充：晚上更吵”.
+For example “不对，是在福田区”, “地点改成福田区华富街道”, “不是路灯，是噪音”, “我要匿名”,
+“打电话联系我 139…”, “补充：晚上更吵”, “描述再加一句：…”, “描述改成…”.
 """
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from actions.backend_client import BackendClient
 from actions.conversation import Utterance
 from actions.messages import labels, load_data
-from actions.places import place_changes, place_in
+from actions.places import Place, address_in, place_changes, place_in
 
 CONTACT_PREFERENCES = ("chat", "phone", "anonymous")
 # A category intent this sure, with no place in the text, changes the category.
 CATEGORY_CHANGE_CONFIDENCE = 0.7
+_SEPARATORS = "：:，,。 、"
 
 
 def contact_in(utterance: Utterance) -> Optional[Tuple[str, Optional[str]]]:
@@ -50,19 +52,140 @@ def modify_field_in(utterance: Utterance) -> Optional[str]:
     return None
 
 
+def strip_fillers(typed: str) -> str:
+    """The text without leading fillers ("哦不对，", "对了，"): lexicon subject_change_fillers."""
+    fillers = sorted(load_data("lexicon")["subject_change_fillers"], key=len, reverse=True)
+    rest = typed.strip()
+    changed = True
+    while changed and rest:
+        changed = False
+        for filler in fillers:
+            if rest.lower().startswith(str(filler).lower()):
+                rest = rest[len(str(filler)) :].lstrip()
+                changed = True
+                break
+    return rest
+
+
+def strip_openings(typed: str, openings: Iterable[str]) -> Optional[str]:
+    """What follows one of the openings at the start (fillers aside), or None without one."""
+    rest = strip_fillers(typed)
+    for opening in sorted((str(o) for o in openings), key=len, reverse=True):
+        if rest.lower().startswith(opening.lower()):
+            return rest[len(opening) :].strip(_SEPARATORS)
+    return None
+
+
 def description_change(utterance: Utterance, values: Dict[str, Any]) -> Dict[str, Any]:
-    """“补充：…” adds to the description; “描述改成…” replaces it."""
+    """“补充：…”/“描述再加一句：…” adds to the description; “描述改成…” replaces it.
+
+    The text added to is the current description, or the one being changed (after 修改).
+    """
     typed = utterance.free_text
     lexicon = load_data("lexicon")
-    for prefix in lexicon["description_replace"]:
-        if typed.startswith(prefix):
-            new = typed[len(prefix) :].lstrip("：:，, ")
-            return {"description": new} if new else {}
-    for prefix in lexicon["description_append"]:
-        if typed.startswith(prefix):
-            extra = typed[len(prefix) :].lstrip("：:，, ")
-            if extra:
-                return {"description": f"{values.get('description') or ''}\n补充：{extra}".strip()}
+    new = strip_openings(typed, lexicon["description_replace"])
+    if new:
+        return {"description": new, "description_before": None}
+    extra = strip_openings(typed, lexicon["description_append"])
+    if extra:
+        old = values.get("description") or values.get("description_before") or ""
+        added = f"{old}\n补充：{extra}".strip() if old else extra
+        return {"description": added, "description_before": None}
+    return {}
+
+
+def category_named_in(typed: str) -> Optional[str]:
+    """The category a text names by its label or words (lexicon category_words), else None.
+
+    When several are named, the last one wins ("不是路灯，是噪音" → noise).
+    """
+    named: List[Tuple[int, str]] = []
+    words: Dict[str, List[str]] = {
+        code: [name, *load_data("lexicon")["category_words"].get(code, [])]
+        for code, name in labels()["categories"].items()
+        if code != "other"
+    }
+    lowered = typed.lower()
+    for code, names in words.items():
+        positions = [lowered.rfind(str(word).lower()) for word in names]
+        best = max(positions)
+        if best >= 0:
+            named.append((best, code))
+    return max(named)[1] if named else None
+
+
+def category_change(utterance: Utterance, values: Dict[str, Any]) -> Optional[str]:
+    """The new category of "不是路灯，是噪音" / "类别改成噪音", or None."""
+    typed = utterance.free_text.lower()
+    lexicon = load_data("lexicon")
+    if not any(str(cue).lower() in typed for cue in lexicon["category_change_cues"]):
+        return None
+    markers = lexicon["category_change_markers"]
+    cut = max(
+        (typed.rfind(str(marker)) + len(str(marker)) for marker in markers if marker in typed),
+        default=-1,
+    )
+    if cut < 0:
+        return None
+    new = category_named_in(typed[cut:])
+    return new if new and new != values.get("service_code") else None
+
+
+def within_known_area(values: Dict[str, Any], place: Place) -> Place:
+    """A place that names the district already known but no street refines the place below
+    the street: "彩田路口" in 福田区华富街道 keeps 华富街道 (the resolver names only the district
+    of a road that crosses several streets)."""
+    if place.district and place.district == values.get("district") and not place.street:
+        return Place(community=place.community, address=place.address)
+    return place
+
+
+async def place_correction(
+    client: BackendClient, utterance: Utterance, values: Dict[str, Any]
+) -> Dict[str, Any]:
+    """Place changes the message asks for: "地点改成…" is read as an answer to "where?" (the
+    citizen's words kept as the address detail); other texts by the place resolver."""
+    if values.get("request_type") == "inquiry":
+        return {}
+    rest = strip_openings(utterance.free_text, load_data("lexicon")["place_change_openings"])
+    if rest:
+        place = await address_in(client, Utterance(text=rest, entities=utterance.entities))
+        place = within_known_area(values, place)
+        if place.district or place.street or place.community:
+            return place_changes(values, place)
+        if place.address:
+            return place_changes(values, place) if values.get("district") else {}
+    return place_changes(values, await place_in(client, utterance))
+
+
+# Slots whose answer is a place or a phone number: an answer there is not read as a correction
+# of the place ("应该是建安一路" answers "where?").
+_PLACE_ANSWERS = ("district", "address", "phone")
+# Openings that name the place outright ("地址改成…"), recognised at any other question.
+_NAMED_PLACE = ("地点", "地址", "位置")
+
+
+async def correction_while_asked(
+    *, client: BackendClient, utterance: Utterance, values: Dict[str, Any], requested: str
+) -> Dict[str, Any]:
+    """A correction made while another question is asked ("补充：…", "不是路灯，是噪音",
+    "地址改成…"): its changes ({} when the message is just the answer)."""
+    if not utterance.free_text or requested in ("confirmed", "modify_field"):
+        return {}
+    if requested != "description" and values.get("description"):
+        changes = description_change(utterance, values)
+        if changes:
+            return changes
+    category = category_change(utterance, values)
+    if category and requested != "service_code":
+        return {"service_code": category}
+    openings = [
+        str(o)
+        for o in load_data("lexicon")["place_change_openings"]
+        if str(o).startswith(_NAMED_PLACE)
+    ]
+    if requested not in _PLACE_ANSWERS and strip_openings(utterance.free_text, openings):
+        return await place_correction(client, utterance, values)
     return {}
 
 
@@ -75,8 +198,10 @@ async def find_corrections(
     changes = description_change(utterance, values)
     if changes:
         return changes
-    if values.get("request_type") != "inquiry":
-        changes.update(place_changes(values, await place_in(client, utterance)))
+    category = category_change(utterance, values)
+    if category:
+        return {"service_code": category}
+    changes.update(await place_correction(client, utterance, values))
     contact = contact_in(utterance)
     if contact and (contact[0], contact[1]) != (
         values.get("contact_preference"),

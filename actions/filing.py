@@ -49,9 +49,14 @@ async def file_report(
     """File the report now, or keep it to be filed when the platform is back.
 
     A 4xx answer (BackendRejected) is raised: retrying the same request will not help.
+    Filed now, the citizen is told number, department and time limit by the caller's answer,
+    so the platform does not push the dispatch again (`caller_announces`); a report filed
+    later is announced by the platform's notice.
     """
     try:
-        ticket = await client.create_ticket(draft=draft, idempotency_key=idempotency_key)
+        ticket = await client.create_ticket(
+            draft={**draft, "caller_announces": True}, idempotency_key=idempotency_key
+        )
     except BackendUnavailable as exc:
         log.warning("platform unreachable, keeping report %s for later: %s", idempotency_key, exc)
         store.save(idempotency_key=idempotency_key, sender_id=sender_id, draft=draft)

@@ -1,6 +1,7 @@
 """Handing over to a human operator (转人工): on request, or after two misunderstandings."""
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -18,17 +19,33 @@ log = logging.getLogger(__name__)
 FALLBACK_INTENT = "nlu_fallback"
 
 
-async def mark_needs_human(tracker: Tracker, *, reason: str, kind: str) -> bool:
-    """Flag the conversation for an operator; False when the platform could not be told."""
+@dataclass(frozen=True)
+class Flagged:
+    """The platform was told; `position` is the place in the queue to tell the citizen (None
+    when the chat was already waiting and told, or held by an operator)."""
+
+    position: Optional[int]
+
+
+async def mark_needs_human(tracker: Tracker, *, reason: str, kind: str) -> Optional[Flagged]:
+    """Flag the conversation for an operator; None when the platform could not be told."""
     channel, chat_id = channel_and_chat(tracker.sender_id)
     try:
-        await backend_client.get_backend().mark_needs_human(
+        position = await backend_client.get_backend().mark_needs_human(
             channel=channel, chat_id=chat_id, reason=reason, kind=kind
         )
     except Exception:
         log.exception("marking %s as needing a human failed", tracker.sender_id)
-        return False
-    return True
+        return None
+    return Flagged(position=position)
+
+
+def say_handed_over(dispatcher: CollectingDispatcher, flagged: Flagged, *, key: str) -> None:
+    """One notice holding the place in the queue (the platform sends none of its own then)."""
+    if flagged.position is None:
+        say(dispatcher, "handoff_already")
+    else:
+        say(dispatcher, key, position=flagged.position)
 
 
 def user_events(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -57,8 +74,11 @@ class Handoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
-        if await mark_needs_human(tracker, reason=f"市民要求转人工：{text}"[:500], kind="asked"):
-            say(dispatcher, "handoff_done")
+        flagged = await mark_needs_human(
+            tracker, reason=f"市民要求转人工：{text}"[:500], kind="asked"
+        )
+        if flagged is not None:
+            say_handed_over(dispatcher, flagged, key="handoff_done")
             return [SlotSet("handed_off", True)]
         say(dispatcher, "handoff_failed")
         return []
@@ -74,7 +94,7 @@ class HandleFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         said = str((tracker.latest_message or {}).get("text") or "")
-        for kind in urgent_kinds(said):
+        for kind in await urgent_kinds(said):
             # Not understood, but it names a danger: say whom to call all the same.
             say(dispatcher, f"urgent_{kind}")
         if not misunderstood_twice(tracker.events) or tracker.get_slot("handed_off"):
@@ -82,9 +102,10 @@ class HandleFallback(Action):
         texts = " / ".join(
             str(event.get("text") or "") for event in user_events(tracker.events)[-2:]
         )
-        if await mark_needs_human(
+        flagged = await mark_needs_human(
             tracker, reason=f"连续两次未能理解：{texts}"[:500], kind="misunderstood"
-        ):
-            say(dispatcher, "fallback_handoff")
+        )
+        if flagged is not None:
+            say_handed_over(dispatcher, flagged, key="fallback_handoff")
             return [SlotSet("handed_off", True)]
         return []

@@ -13,7 +13,7 @@ from typing import Any, Dict, Optional
 
 from actions.backend_client import BackendClient, BackendRejected, BackendUnavailable
 from actions.conversation import Utterance
-from actions.messages import district_names, load_data
+from actions.messages import district_names, district_title, labels, load_data
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,9 @@ def place_changes(current: Dict[str, Any], update: Place) -> Dict[str, Any]:
 
 def describe_place(slots: Dict[str, Any]) -> str:
     """The place as the citizen reads it back: 南山区粤海街道 科技园."""
-    levels = ("district", "street", "community")
-    area = "".join(str(slots[level]) for level in levels if slots.get(level))
+    shown = labels()
+    names = [district_title(str(slots["district"]))] if slots.get("district") else []
+    names += [str(slots[level]) for level in ("street", "community") if slots.get(level)]
+    area = str(shown["place_join"]).join(names)
     detail = slots.get("address") or ""
-    return " ".join(part for part in (area, detail) if part) or "未提供"
+    return " ".join(part for part in (area, detail) if part) or str(shown["unknown"]["place"])

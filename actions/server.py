@@ -18,6 +18,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions import language
 from actions.config import get_settings
 
 OPEN_PATHS = frozenset({"/health"})
@@ -46,6 +47,14 @@ def create_guarded_app(*, token: str, actions_package: str = "actions") -> Sanic
                       token=token):  # fmt: skip
             return None
         return response.json({"error": "unauthorized"}, status=401)
+
+    @app.middleware("request")
+    async def speak_the_citizens_language(request: Request) -> None:
+        # Middleware and handler run in one task, so the action call sees this language.
+        body = request.json if request.path == "/webhook" else None
+        tracker = body.get("tracker") if isinstance(body, dict) else None
+        state = tracker if isinstance(tracker, dict) else {}
+        language.set_current(language.from_tracker_state(state))
 
     return app
 

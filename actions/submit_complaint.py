@@ -49,6 +49,10 @@ class SubmitComplaint(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         values = form_values(tracker)
+        if values.get("confirmed") is not True:
+            # The form ended without a confirmed report (cancelled in words, or a second tap
+            # after filing): nothing to file.
+            return []
         channel, chat_id = channel_and_chat(tracker.sender_id)
         key = idempotency_key(
             sender_id=tracker.sender_id, form_instance_id=values.get("form_instance_id") or ""
@@ -88,5 +92,6 @@ class SubmitComplaint(Action):
 def reset_events() -> List[EventType]:
     """Empty the form for the next report."""
     return [SlotSet(name, value) for name, value in cleared().items()] + [
-        SlotSet(REQUESTED_SLOT, None)
+        SlotSet("description_before", None),
+        SlotSet(REQUESTED_SLOT, None),
     ]

@@ -10,7 +10,7 @@ import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -24,6 +24,11 @@ from actions.complaint_turns import (
     start_report,
 )
 from actions.conversation import Utterance
+from actions.duplicates import FOLLOWED, OFFER_SLOT, answer_offer, check_for_duplicate
+from actions.form_replies import answer_question
+from actions.messages import say
+from actions.replies import is_question, offer_reply, reply_kind
+from actions.submit_complaint import reset_events
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +76,10 @@ class ValidateComplaintForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        values = form_values(tracker)
+        values = {
+            **form_values(tracker),
+            "description_before": tracker.get_slot("description_before"),
+        }
         requested = tracker.get_slot(REQUESTED_SLOT)
         utterance = Utterance.from_tracker(tracker)
         client = backend_client.get_backend()
@@ -84,6 +92,23 @@ class ValidateComplaintForm(FormValidationAction):
                 changes = {}
             elif is_interruption(utterance):
                 return []  # rejected: a rule answers, then the form resumes
+            elif reply_kind(utterance) == "cancel":
+                say(dispatcher, "complaint_cancelled")
+                return cancel_events()
+            elif reply_kind(utterance) == "greet":
+                dispatcher.utter_message(response="utter_greet_in_form")
+                changes = {requested: None}  # a slot event, or Rasa rejects the form
+            elif is_question(utterance):
+                answer_question(dispatcher, tracker.latest_message or {})
+                changes = {requested: None}
+            elif requested == OFFER_SLOT and offer_reply(utterance) is not None:
+                changes = await answer_offer(
+                    client=client,
+                    dispatcher=dispatcher,
+                    utterance=utterance,
+                    values=values,
+                    sender_id=tracker.sender_id,
+                )
             else:
                 changes = await continue_report(
                     client=client,
@@ -95,7 +120,17 @@ class ValidateComplaintForm(FormValidationAction):
         except Exception:
             log.exception("reading %r (asked: %s) failed", utterance.text, requested)
             changes = fresh_report() if is_activation(tracker) else {requested: None}
+        if changes.get(OFFER_SLOT) == FOLLOWED:
+            return cancel_events()  # a co-reporter now: nothing to file
+        # Before the read-back: is the same problem already being handled nearby?
+        changes.update(await check_for_duplicate(client=client, values={**values, **changes}))
         return events_for(values, changes)
+
+
+def cancel_events() -> List[EventType]:
+    """The form ends with nothing to file (action_submit_complaint files only a confirmed
+    report), its slots emptied: cancelled, or the citizen followed a similar ticket."""
+    return [*reset_events(), ActiveLoop(None)]
 
 
 def events_for(values: Dict[str, Any], changes: Dict[str, Any]) -> List[EventType]:

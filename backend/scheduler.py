@@ -1,6 +1,6 @@
 """The platform's periodic work on APScheduler: the deadline sweep, the outbox dispatcher, the
 release of messages held by the chat rate limits, the retention of uploads and chat messages,
-and the return of idle operator claims to the waiting list.
+the return of idle operator claims to the waiting list and the 类案 clustering job.
 
 Both jobs are stateless (deadlines and pending messages are database rows), so a restart loses
 nothing and several replicas may run them side by side: rows are claimed with
@@ -15,6 +15,7 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.clusters.detection import run_cluster_job
 from backend.handoff.service import run_claim_expiry
 from backend.outbox.delivery import Deliver
 from backend.outbox.dispatcher import dispatch_pending
@@ -32,6 +33,7 @@ RATING_JOB_ID = "rating-followup"
 HELD_JOB_ID = "held-release"
 RETENTION_JOB_ID = "retention"
 HANDOFF_JOB_ID = "handoff-claim-expiry"
+CLUSTER_JOB_ID = "clusters"
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -91,8 +93,8 @@ def build_background_jobs(
     deliver: Deliver | None,
     release_held: Callable[[], Awaitable[object]] | None = None,
 ) -> BackgroundJobs:
-    """The sweep, rating follow-up and retention jobs always; the outbox job with a deliverer,
-    the release of held messages with the channels' `release_held`."""
+    """The sweep, rating follow-up, retention and clustering jobs always; the outbox job with a
+    deliverer, the release of held messages with the channels' `release_held`."""
     jobs = BackgroundJobs()
     reminder_window = timedelta(hours=settings.reminder_window_hours)
 
@@ -138,6 +140,11 @@ def build_background_jobs(
         seconds=settings.handoff_expiry_interval_seconds,
         work=claim_expiry,
     )
+
+    async def clusters() -> None:
+        await asyncio.to_thread(run_cluster_job, session_factory=session_factory)
+
+    jobs.add_job(job_id=CLUSTER_JOB_ID, seconds=settings.cluster_interval_seconds, work=clusters)
     if release_held is not None:
         jobs.add_job(
             job_id=HELD_JOB_ID, seconds=settings.held_release_interval_seconds, work=release_held

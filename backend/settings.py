@@ -37,6 +37,15 @@ class Settings(BaseSettings):
     health_timeout_seconds: float = 2.0
     rasa_timeout_seconds: float = 30.0
 
+    # The admins' NLU loop (backend/nluloop): the nlu/ tree it reads and writes examples in,
+    # where trained models go, the Rasa runtime that trains them, the config `rasa train` uses,
+    # and how long Rasa may take to load a model on activation (`PUT /model`)
+    nlu_dir: Path = REPO_ROOT / "nlu"
+    models_dir: Path = REPO_ROOT / "var" / "models"
+    rasa_python: Path = REPO_ROOT / ".venv-rasa" / "bin" / "python"
+    nlu_train_config: Path = REPO_ROOT / "config.yml"
+    rasa_model_load_timeout_seconds: float = Field(default=300.0, gt=0)
+
     telegram_bot_token: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_api_file_url: str = "https://api.telegram.org/file/bot"
@@ -66,6 +75,8 @@ class Settings(BaseSettings):
     # Proactive messages kept for the web chat's polling (and sent Telegram ones), in days
     outbound_retention_days: int = 30
     held_release_interval_seconds: float = 2.0
+    # While Rasa or the action server cannot answer, kept messages are retried this often (s)
+    busy_retry_seconds: float = 5.0
     retention_interval_seconds: int = 3600
 
     # How long the web chat's session cookie (who is chatting) lasts without a visit
@@ -97,6 +108,8 @@ class Settings(BaseSettings):
     # (seconds, or ISO 8601 like PT10M); the expiry job looks every interval
     handoff_claim_timeout: timedelta = timedelta(minutes=10)
     handoff_expiry_interval_seconds: float = 30.0
+    # How often the 类案 clustering job runs (thresholds: backend/clusters/data/clusters.yml).
+    cluster_interval_seconds: int = Field(default=3600, ge=60)
     timezone: str = "Asia/Shanghai"
 
     @field_validator("chat_rate_limit", "address_rate_limit", "photo_rate_limit")

@@ -14,6 +14,10 @@ from sqlalchemy.orm import Session
 
 from storage.models import HeldMessage
 
+KEPT = "kept_while_busy"
+"""Marks (in `meta`) a message kept because Rasa could not answer: a later rate-limit hold joins
+it instead of replacing it."""
+
 
 @dataclass(frozen=True, slots=True)
 class Held:
@@ -53,7 +57,21 @@ def hold_message(
     now: datetime,
     due_at: datetime,
 ) -> bool:
-    """Keep `text` as the chat's held message, replacing an older one; True when none was held."""
+    """Keep `text` as the chat's held message, replacing an older one; True when none was held.
+
+    A message kept while Rasa was down is not replaced: `text` is joined to it."""
+    kept = chat_held(session=session, channel=channel, chat_id=chat_id)
+    if kept is not None and kept.meta.get(KEPT):
+        return keep_message(
+            session=session,
+            channel=channel,
+            chat_id=chat_id,
+            text=text,
+            meta=meta,
+            address=address,
+            now=now,
+            due_at=max(due_at, kept.due_at),
+        )
     values = {"text": text, "meta": meta, "address": address, "held_at": now, "due_at": due_at}
     where = (HeldMessage.channel == channel, HeldMessage.chat_id == chat_id)
     replaced = session.execute(update(HeldMessage).where(*where).values(**values)).rowcount
@@ -108,3 +126,50 @@ def postpone(*, session: Session, held: Held, due_at: datetime) -> None:
         .where(HeldMessage.id == held.id, HeldMessage.held_at == held.held_at)
         .values(due_at=due_at)
     )
+
+
+def keep_message(
+    *,
+    session: Session,
+    channel: str,
+    chat_id: str,
+    text: str,
+    meta: dict[str, Any],
+    address: str | None,
+    now: datetime,
+    due_at: datetime,
+    before_held: bool = False,
+) -> bool:
+    """Keep `text` while the bot cannot answer (Rasa or its action server down); True when the
+    chat held nothing before.
+
+    Unlike a rate-limit hold, nothing is dropped: a message the chat already holds is kept and
+    the texts are joined in the order they were sent (`before_held`: `text` came first, e.g. a
+    released message that failed again). The joined text reaches Rasa as one message.
+    """
+    meta = {**meta, KEPT: True}
+    where = (HeldMessage.channel == channel, HeldMessage.chat_id == chat_id)
+    row = session.scalar(select(HeldMessage).where(*where).with_for_update())
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(
+                    HeldMessage(
+                        channel=channel,
+                        chat_id=chat_id,
+                        text=text,
+                        meta=meta,
+                        address=address,
+                        held_at=now,
+                        due_at=due_at,
+                    )
+                )
+            return True
+        except IntegrityError:  # held by another request in between: join it below
+            row = session.scalar(select(HeldMessage).where(*where).with_for_update())
+            assert row is not None
+    row.text = f"{text}\n{row.text}" if before_held else f"{row.text}\n{text}"
+    if not before_held:
+        row.meta, row.address = meta, address
+    row.held_at, row.due_at = now, due_at
+    return False

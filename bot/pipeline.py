@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.citizens.language import chat_language, detect_language, remember_language
 from backend.conversations.service import record_exchange
 from backend.handoff.hand_back import reset_events
 from backend.handoff.relay import (
@@ -18,11 +19,11 @@ from backend.handoff.service import request_human
 from backend.handoff.triggers import reason_in_text, reason_label
 from backend.inputs import clean_text
 from backend.places import InvalidTextError, locate_text
-from backend.rasa.client import UNAVAILABLE_TEXT, RasaClient, RasaUnavailable
+from backend.rasa.client import RasaClient, RasaUnavailable
 from backend.rasa.replies import BotReply
 from bot.texts import bot_text
 from bot.transactions import run_in_transaction
-from storage.models import ConversationState, utcnow
+from storage.models import ConversationState, Language, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,11 @@ async def handle_inbound(
     text: str,
     metadata: dict[str, Any] | None = None,
     session_factory: sessionmaker[Session] | None = None,
+    keep_when_unavailable: bool = False,
 ) -> list[BotReply]:
-    """Send a citizen's message to Rasa; when Rasa fails, answer with a polite apology.
+    """Send a citizen's message to Rasa; when Rasa fails, answer with a polite apology, or
+    (`keep_when_unavailable`) raise `RasaUnavailable` so the caller keeps the message for later
+    (the exchange is then recorded when it is answered).
 
     One Rasa call per message (`/turn`: the replies and the NLU's parse), with the platform's
     reading of the place in the metadata for the action server. With a `session_factory`, the
@@ -53,8 +57,9 @@ async def handle_inbound(
     Rasa (its intent classifier fails on a text without features, which looked like an outage).
     """
     text = clean_text(text).strip()
+    language = await _language(session_factory, channel, str(chat_id), text)
     if not text:
-        return [BotReply(text=bot_text("blank_message"))]
+        return [BotReply(text=bot_text("blank_message", language=language))]
     chat = str(chat_id)
     conversation_id = sender_id(channel=channel, chat_id=chat_id)
     turn = None
@@ -77,6 +82,7 @@ async def handle_inbound(
                 "channel": channel,
                 "chat_id": chat,
                 **(metadata or {}),
+                "language": language,
                 **located_metadata(text),
             },
         )
@@ -84,7 +90,9 @@ async def handle_inbound(
         nlu = _nlu_summary(turn_reply.nlu)
     except RasaUnavailable:
         log.exception("Rasa unavailable for %s", conversation_id)
-        replies = [BotReply(text=UNAVAILABLE_TEXT)]
+        if keep_when_unavailable:
+            raise
+        replies = [BotReply(text=bot_text("rasa_unavailable", language=language))]
     if session_factory is not None:
         replies += await _queue_notice(session_factory, channel, chat)
         await _record(session_factory, channel, chat, text, nlu, replies)
@@ -179,6 +187,26 @@ async def _queue_notice(
         log.exception("could not tell %s:%s their place in the queue", channel, chat)
         return []
     return [BotReply(text=notice)] if notice else []
+
+
+async def _language(
+    session_factory: sessionmaker[Session] | None, channel: str, chat_id: str, text: str
+) -> str:
+    """The language to answer in: decided from the text and kept on the chat (a blank text
+    keeps the chat's language); without a database, from the text alone."""
+    if session_factory is None:
+        return detect_language(text, current=Language.zh)
+    if not text:
+        return await run_in_transaction(
+            session_factory,
+            lambda session: chat_language(session=session, channel=channel, chat_id=chat_id),
+        )
+    return await run_in_transaction(
+        session_factory,
+        lambda session: remember_language(
+            session=session, channel=channel, chat_id=chat_id, text=text
+        ),
+    )
 
 
 def _nlu_summary(latest: dict[str, Any]) -> dict[str, Any]:

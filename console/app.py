@@ -11,7 +11,18 @@ from backend.api.errors import domain_error_handler, status_for
 from backend.errors import DomainError
 from backend.settings import Settings
 from console.i18n import translate
-from console.routes import admin, canned, conversation, inbox, login, queue, tickets
+from console.routes import (
+    admin,
+    canned,
+    clusters,
+    conversation,
+    dashboard,
+    inbox,
+    login,
+    nlu,
+    queue,
+    tickets,
+)
 from console.security import COOKIE, COOKIE_PATH, CsrfRefused, LoginRequired, RoleRefused, language
 from console.templating import render
 
@@ -68,6 +79,17 @@ def install_console(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(CsrfRefused, csrf_refused)
     app.add_exception_handler(RoleRefused, role_refused)
     app.add_exception_handler(DomainError, domain_error)
-    for module in (login, inbox, conversation, queue, tickets, admin, canned):
+    for module in (
+        login,
+        inbox,
+        conversation,
+        queue,
+        tickets,
+        admin,
+        canned,
+        dashboard,
+        clusters,
+        nlu,
+    ):
         app.include_router(module.router)
     app.mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static")

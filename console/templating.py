@@ -17,6 +17,9 @@ from storage.models import utcnow
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 templates.env.autoescape = True  # every template, whatever its name: citizen text is escaped
 templates.env.filters["local"] = local_time
+templates.env.filters["iso_local"] = lambda value: local_time(
+    datetime.fromisoformat(value) if value else None
+)  # times the stats services give as ISO text
 
 
 def duration(language_code: str, seconds: float) -> str:

@@ -18,7 +18,9 @@ def run() -> None:
     token = os.environ.get("RASA_TOKEN", "").strip()
     if not token:
         sys.exit("RASA_TOKEN is not set: `make run` generates it into var/secrets.env")
-    sys.argv = ["rasa", "run", *sys.argv[1:], "--auth-token", token]
+    # `--auth-token=…` in one word: a generated token may start with "-", which argparse would
+    # otherwise take for an option ("expected one argument").
+    sys.argv = ["rasa", "run", *sys.argv[1:], f"--auth-token={token}"]
     fast_load.install()
     main()
 

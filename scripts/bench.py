@@ -5,6 +5,8 @@ BENCH_DATABASE_URL is set):
 - place resolution (`locate_text`) latency over the NLU training examples;
 - ticket creation (route + dispatch + outbox) throughput through the service layer;
 - the deadline sweep over a large backlog: time per sweep and that it uses an index;
+- on PostgreSQL only, the 三率 dashboard's queries over 1M seeded tickets in a scratch schema
+  (scripts/bench_rates.py; BENCH_RATES_TICKETS sets the number);
 - `/api/v1/understand` latency against a running Rasa (RASA_URL), when one answers;
 - peak resident memory of this process.
 Targets are printed beside the figures; nothing here fails a test run.
@@ -35,6 +37,7 @@ from backend.seed import seed_reference_data  # noqa: E402
 from backend.tickets.drafts import TicketDraft  # noqa: E402
 from backend.tickets.service import create_ticket  # noqa: E402
 from backend.timers.sweep import sweep_due  # noqa: E402
+from scripts.bench_rates import bench_rates  # noqa: E402
 from storage.db import create_db_engine, create_session_factory  # noqa: E402
 from storage.migrate import upgrade_to_head  # noqa: E402
 from storage.models import Channel, utcnow  # noqa: E402
@@ -181,6 +184,8 @@ def main() -> None:
         )
     if url := os.environ.get("BENCH_DATABASE_URL"):
         results["tickets_postgresql"] = bench_tickets(url, count=300, backlog=5000)
+        count = int(os.environ.get("BENCH_RATES_TICKETS", "1000000"))
+        results["rates_postgresql"] = bench_rates(url, count=count)
     results["understand"] = bench_understand(
         os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         os.environ.get("PLATFORM_URL", "http://127.0.0.1:8000"),

@@ -258,7 +258,7 @@ def run_single(args: argparse.Namespace, tmp: Path, results: dict[str, Any]) -> 
             stack=stack, database_url=database_url, bot_api_url=served.url, tmp=tmp, port=port
         ) as (_, platform_pid),
     ):
-        pids = {**stack.pids, "platform": platform_pid}
+        pids = {**stack.pids(), "platform": platform_pid}
         results["database"] = database_url.split(":", 1)[0]
         # warm-up: one conversation through the web chat (first calls load lazily)
         asyncio.run(web_citizen(url, 0, until=time.monotonic() + 0.1, think=(0, 0)))
@@ -306,7 +306,7 @@ def run_scaled(args: argparse.Namespace, tmp: Path, results: dict[str, Any]) -> 
         )
         results["rasa_processes"]["tracker_store"] = "postgresql"
         results["rasa_processes"]["lock_store"] = "redis"
-        results["peak_rss_mb_scaled"] = memory({**stack.pids, "platform": platform_pid})
+        results["peak_rss_mb_scaled"] = memory({**stack.pids(), "platform": platform_pid})
         print("scale:", json.dumps(results["rasa_processes"], ensure_ascii=False))
     drop_database(env)
 

@@ -52,6 +52,10 @@ REPORT_DIR = Path("var/reports/dialogue")
 ADMIN_TOKEN = "eval-dialogue-admin-token"
 NO_LIMIT = "100000/minute"
 TURN_TIMEOUT_SECONDS = 120
+# The offer of a similar open ticket (issue 13): the conversations share one platform, so one may
+# be offered another's ticket. Unless the script answers the offer itself, it files its own.
+OFFER_TITLES = ("关注这个工单", "仍然新建", "Follow this ticket", "File a new one anyway")
+FILE_NEW_PAYLOAD = "/file_new"
 TICKET_NO = re.compile(r"SZ\d{8}-\d{6}")
 
 
@@ -59,6 +63,20 @@ def place_names() -> list[str]:
     """Canonical district and street names: they may stay Chinese in an English reply."""
     names = district_names()
     return names + [street for district in names for street in streets_of(district=district)]
+
+
+def unexpected_offer(replies: list[dict[str, Any]], upcoming: object) -> str | None:
+    """The title of "file a new one anyway" when the bot offered a similar ticket the script
+    does not answer itself (its next turn is no tap on the offer's buttons), else None."""
+    if isinstance(upcoming, Press) and upcoming.press in OFFER_TITLES:
+        return None
+    titles = [
+        b["title"]
+        for r in replies
+        for b in r.get("buttons") or []
+        if b["payload"] == FILE_NEW_PAYLOAD
+    ]
+    return titles[0] if titles else None
 
 
 def _button(replies: list[dict[str, Any]], title: str) -> dict[str, Any] | None:
@@ -77,7 +95,9 @@ async def play(
     error = off_script = filed_after = None
     async with httpx.AsyncClient(base_url=url, timeout=TURN_TIMEOUT_SECONDS) as citizen:
         latest: list[dict[str, Any]] = []
-        for turn in conversation.turns:
+        turns = list(conversation.turns)
+        while turns:
+            turn = turns.pop(0)
             if isinstance(turn, Press):
                 button = _button(latest, turn.press)
                 if button is None:
@@ -94,6 +114,9 @@ async def play(
                 break
             latest = response.json()["replies"]
             exchanges.append(Exchange(citizen=shown, replies=latest))
+            file_new = unexpected_offer(latest, turns[0] if turns else None)
+            if file_new:
+                turns.insert(0, Press(press=file_new))
             if filed_after is None and any(TICKET_NO.search(r.get("text") or "") for r in latest):
                 filed_after = len(exchanges)
         chat_id = chat_id_from_cookie(cookie=citizen.cookies.get(COOKIE), settings=settings)
@@ -108,9 +131,9 @@ async def play(
         response = await staff.get(f"/api/v1/tickets/{summary['ticket_no']}")
         response.raise_for_status()
         tickets.append(response.json())
-    waiting = await staff.get("/api/v1/conversations")
+    waiting = await staff.get("/api/v1/conversations", params={"state": "waiting", "limit": 500})
     waiting.raise_for_status()
-    handoff = any(c["chat_id"] == chat_id and c["needs_human"] for c in waiting.json())
+    handoff = any(c["channel"] == "web" and c["chat_id"] == chat_id for c in waiting.json())
     return Observed(exchanges=exchanges, tickets=tickets, handoff=handoff, error=error, **stopped)
 
 

@@ -1,5 +1,6 @@
 """`python -m suban`: serve the platform; `secrets`: make the missing secrets;
-`admin create <username>`: a console admin."""
+`admin create <username>`: a console admin; `supervise`: run the Procfile, restarting crashes;
+`nlu …`: the admins' NLU loop."""
 
 import argparse
 import logging
@@ -14,6 +15,9 @@ from console.live import stop_streams
 from suban.admin_command import create_admin, read_password
 from suban.first_start import ensure_secrets
 from suban.log_masking import install_on_root, logging_config
+from suban.nlu_command import add_parser as add_nlu_parser
+from suban.nlu_command import run as run_nlu
+from suban.supervise import Policy, supervise
 
 SHUTDOWN_GRACE_SECONDS = 5
 
@@ -71,12 +75,25 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument(
         "--password-stdin", action="store_true", help="read the password from stdin's first line"
     )
+    run = commands.add_parser("supervise", help="run a Procfile's processes, restarting crashes")
+    run.add_argument("-f", "--procfile", type=Path, default=Path("Procfile"))
+    run.add_argument(
+        "-e", "--env", default=".env", help="comma-separated .env files (later ones win)"
+    )
+    run.add_argument("--grace", type=float, default=10.0, help="seconds from SIGTERM to SIGKILL")
+    add_nlu_parser(commands)
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "secrets":
         make_secrets(secrets_file=args.file, env_file=args.env_file)
     elif args.command == "admin":
         password = read_password(from_stdin=args.password_stdin, stdin=sys.stdin)
         sys.exit(create_admin(settings=get_settings(), username=args.username, password=password))
+    elif args.command == "supervise":
+        env_files = [Path(name) for name in args.env.split(",") if name]
+        policy = Policy(grace_seconds=args.grace)
+        sys.exit(supervise(procfile=args.procfile, env_files=env_files, policy=policy))
+    elif args.command == "nlu":
+        sys.exit(run_nlu(args, get_settings()))
     else:
         serve()
 

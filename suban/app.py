@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from backend.api.errors import install_error_handlers
 from backend.api.http_hygiene import LimitRequestBody, RefuseControlCharacters, SecurityHeaders
 from backend.api.router import api_router
+from backend.nluloop.trainings import fail_abandoned
 from backend.rasa.client import RasaClient, rasa_base_urls
 from backend.scheduler import start_background_jobs
 from backend.seed import seed_reference_data
@@ -36,11 +37,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.session_factory = create_session_factory(engine)
         with app.state.session_factory.begin() as session:
             seed_reference_data(session=session)
+            # a training cut off by a stop failed: free the slot for the next one
+            fail_abandoned(session=session)
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
             app.state.http = http
             first, *more = rasa_base_urls(rasa_url=settings.rasa_url, rasa_urls=settings.rasa_urls)
             app.state.rasa = RasaClient(
-                http=http, base_url=first, token=settings.rasa_token, more_urls=more
+                http=http,
+                base_url=first,
+                token=settings.rasa_token,
+                action_server_url=settings.action_server_url,
+                health_timeout_seconds=settings.health_timeout_seconds,
+                more_urls=more,
             )
             async with running_channels(
                 settings=settings, rasa=app.state.rasa, session_factory=app.state.session_factory

@@ -6,11 +6,15 @@ from backend.api.routes import (
     admin,
     catalogue,
     citizens,
+    clusters,
     conversations,
+    duplicates,
     health,
     locate,
+    nlu,
     open311,
     outbox,
+    stats,
     tickets,
     understand,
 )
@@ -18,6 +22,7 @@ from backend.api.routes import (
 api_router = APIRouter()
 api_router.include_router(health.router)
 api_router.include_router(open311.router)
+api_router.include_router(duplicates.router)  # before tickets: /similar is not a number
 api_router.include_router(tickets.router)
 api_router.include_router(citizens.router)
 api_router.include_router(conversations.router)
@@ -27,3 +32,6 @@ api_router.include_router(locate.router)
 api_router.include_router(admin.router)
 api_router.include_router(outbox.router)
 api_router.include_router(understand.router)
+api_router.include_router(clusters.router)
+api_router.include_router(stats.router)
+api_router.include_router(nlu.router)

@@ -36,12 +36,25 @@ class RequestTypeSpec:
 
 
 @dataclass(frozen=True)
+class UrgentKind:
+    """One kind of danger (燃气, 火情, 溺水, …) and the words that name it."""
+
+    kind: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CatalogueData:
     """Everything in the catalogue file."""
 
     categories: tuple[CategorySpec, ...]
     request_types: tuple[RequestTypeSpec, ...]
-    urgent_keywords: tuple[str, ...]
+    urgent_kinds: tuple[UrgentKind, ...]
+
+    @property
+    def urgent_keywords(self) -> tuple[str, ...]:
+        """Every urgent word, of every kind."""
+        return tuple(word for kind in self.urgent_kinds for word in kind.keywords)
 
 
 class CatalogueFileError(ValueError):
@@ -81,10 +94,21 @@ def parse_catalogue(raw: dict[str, Any]) -> CatalogueData:
         )
         for item in raw.get("request_types") or []
     )
-    keywords = tuple(str(word) for word in raw.get("urgent_keywords") or [])
     return CatalogueData(
-        categories=categories, request_types=request_types, urgent_keywords=keywords
+        categories=categories,
+        request_types=request_types,
+        urgent_kinds=_urgent_kinds(raw.get("urgent_kinds") or {}),
     )
+
+
+def _urgent_kinds(raw: dict[str, Any]) -> tuple[UrgentKind, ...]:
+    kinds = []
+    for kind, spec in raw.items():
+        words = (spec or {}).get("keywords") if isinstance(spec, dict) else None
+        if not words or not all(isinstance(word, str) and word.strip() for word in words):
+            raise CatalogueFileError(f"urgent kind {kind!r}: keywords must be non-empty strings")
+        kinds.append(UrgentKind(kind=str(kind), keywords=tuple(words)))
+    return tuple(kinds)
 
 
 @cache
@@ -96,4 +120,5 @@ def load_catalogue() -> CatalogueData:
 
 def is_urgent_text(*, text: str) -> bool:
     """True when the text names an urgent situation (gas leak, fire, someone hurt, …)."""
-    return any(word in text for word in load_catalogue().urgent_keywords)
+    lowered = text.lower()
+    return any(word.lower() in lowered for word in load_catalogue().urgent_keywords)

@@ -57,3 +57,26 @@ class CatalogueOut(BaseModel):
             ],
             urgent_keywords=list(data.urgent_keywords),
         )
+
+
+class UrgentKindOut(BaseModel):
+    """One kind of danger and the words that name it (matched case-insensitively)."""
+
+    kind: str
+    keywords: list[str]
+
+
+class UrgentKindsOut(BaseModel):
+    """The one list of urgent words, by kind: the platform flags tickets with it, the bot
+    gives each kind's safety advice."""
+
+    kinds: list[UrgentKindOut]
+
+    @classmethod
+    def of(cls, data: CatalogueData) -> "UrgentKindsOut":
+        return cls(
+            kinds=[
+                UrgentKindOut(kind=item.kind, keywords=list(item.keywords))
+                for item in data.urgent_kinds
+            ]
+        )

@@ -59,3 +59,17 @@ class ConversationOut(BaseModel):
             if with_messages
             else [],
         )
+
+
+class NeedsHumanOut(ConversationOut):
+    """The flagged conversation, with the place in the queue the caller is to tell the citizen."""
+
+    queue_position: int | None = Field(
+        default=None,
+        description="1 = longest waiting; only when this call started the wait (else null)",
+    )
+
+    @classmethod
+    def of_queue(cls, conversation: Conversation, *, queue_position: int | None) -> "NeedsHumanOut":
+        """Serialise the conversation with the place the citizen has not been told yet."""
+        return cls(**ConversationOut.of(conversation).model_dump(), queue_position=queue_position)

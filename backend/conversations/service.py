@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.citizens.service import get_or_create_identity
+from backend.handoff.events import EventKind, announce_about
 from storage.models import (
     ChannelIdentity,
     Conversation,
@@ -82,4 +83,7 @@ def record_exchange(
         )
     conversation.last_message_at = now
     session.flush()
+    if conversation.state != ConversationState.bot:
+        # Staff watch waiting and held chats live (the inbox's latest message, the transcript).
+        announce_about(session, conversation, EventKind.message, role=str(MessageRole.citizen))
     return conversation

@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from storage.models import Conversation
+
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "handoff_events"
@@ -97,6 +99,24 @@ broker = Broker()
 def announce(session: Session, item: HandoffEvent) -> None:
     """Publish `item` when `session` commits."""
     session.info.setdefault(PENDING_KEY, []).append(item)
+
+
+def announce_about(
+    session: Session, conversation: Conversation, kind: EventKind, **data: Any
+) -> None:
+    """Publish an event about `conversation` in its current state when `session` commits."""
+    identity = conversation.channel_identity
+    announce(
+        session,
+        HandoffEvent(
+            kind=kind,
+            conversation_id=conversation.id,
+            channel=identity.channel,
+            chat_id=identity.chat_id,
+            state=conversation.state,
+            data=data,
+        ),
+    )
 
 
 @event.listens_for(Session, "after_commit")

@@ -8,9 +8,10 @@ the transcript row points at the event so staff see whether it arrived.
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend.handoff.events import EventKind, HandoffEvent, announce
+from backend.handoff.events import EventKind, announce_about
 from backend.outbox.delivery import DIRECT_TEXT_KINDS
 from storage.models import (
     Conversation,
@@ -54,18 +55,7 @@ def add_message(
     )
     session.add(message)
     session.flush()
-    identity = conversation.channel_identity
-    announce(
-        session,
-        HandoffEvent(
-            kind=EventKind.message,
-            conversation_id=conversation.id,
-            channel=identity.channel,
-            chat_id=identity.chat_id,
-            state=conversation.state,
-            data={"message_id": message.id, "role": str(role)},
-        ),
-    )
+    announce_about(session, conversation, EventKind.message, message_id=message.id, role=str(role))
     return message
 
 
@@ -112,3 +102,18 @@ def delivery_of(event: OutboxEvent | None) -> dict[str, Any] | None:
         "last_error": event.last_error,
         "delivered_at": event.delivered_at,
     }
+
+
+def announce_delivery(session: Session, event: OutboxEvent) -> None:
+    """The outbox recorded an attempt at a transcript message: nudge its conversation's live
+    page (on commit) so staff see sent / failed without waiting for the refresh."""
+    found = session.execute(
+        select(Message.id, Conversation)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Message.outbox_event_id == event.id)
+    ).first()
+    if found is None:  # not a conversation's message (a department alert)
+        return
+    message_id, conversation = found
+    delivery = DELIVERY_STATE.get(event.status, "queued")
+    announce_about(session, conversation, EventKind.state, message_id=message_id, delivery=delivery)

@@ -12,7 +12,7 @@ from backend.auth.actor import Actor
 from backend.handoff.errors import ConversationNotFound
 from backend.handoff.notices import add_message, send_to_citizen
 from backend.handoff.service import chat_conversation, held_conversation, holder_name
-from backend.handoff.texts import handoff_text
+from backend.handoff.texts import citizen_language, handoff_text
 from storage.models import Conversation, ConversationState, Message, MessageRole, utcnow
 
 
@@ -69,7 +69,11 @@ def record_for_operator(
     if conversation.state != ConversationState.held:
         return None
     conversation.last_message_at = now
-    return add_message(session, conversation, role=MessageRole.citizen, text=text, nlu=nlu, now=now)
+    # marked so the admins' NLU inbox leaves it out: the bot never answered it
+    hint = {**nlu, "while_held": True} if nlu is not None else None
+    return add_message(
+        session, conversation, role=MessageRole.citizen, text=text, nlu=hint, now=now
+    )
 
 
 def send_operator_message(
@@ -118,12 +122,11 @@ def queue_position(*, session: Session, conversation: Conversation) -> int:
     return (ahead or 0) + 1
 
 
-def take_queue_notice(*, session: Session, channel: str, chat_id: str, now: datetime) -> str | None:
-    """The citizen's place in the queue, once per wait (None when told already or not waiting)."""
-    try:
-        conversation = chat_conversation(session=session, channel=channel, chat_id=chat_id)
-    except ConversationNotFound:
-        return None
+def take_queue_position(
+    *, session: Session, conversation: Conversation, now: datetime
+) -> int | None:
+    """The citizen's place in the queue, once per wait: marks it told (None when told already
+    or not waiting), so the citizen gets one notice whoever tells it."""
     told = session.execute(
         update(Conversation)
         .where(
@@ -137,7 +140,19 @@ def take_queue_notice(*, session: Session, channel: str, chat_id: str, now: date
     if told != 1:
         return None
     session.refresh(conversation)
-    position = queue_position(session=session, conversation=conversation)
+    return queue_position(session=session, conversation=conversation)
+
+
+def take_queue_notice(*, session: Session, channel: str, chat_id: str, now: datetime) -> str | None:
+    """The citizen's place in the queue, once per wait (None when told already or not waiting)."""
+    try:
+        conversation = chat_conversation(session=session, channel=channel, chat_id=chat_id)
+    except ConversationNotFound:
+        return None
+    position = take_queue_position(session=session, conversation=conversation, now=now)
+    if position is None:
+        return None
+    language = citizen_language(conversation)
     if position == 1:
-        return handoff_text("queue_first", position=position)
-    return handoff_text("queue_position", ahead=position - 1)
+        return handoff_text("queue_first", language=language, position=position)
+    return handoff_text("queue_position", language=language, ahead=position - 1)

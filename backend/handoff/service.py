@@ -19,9 +19,9 @@ from backend.handoff.errors import (
     NotHolder,
     TakeoverForbidden,
 )
-from backend.handoff.events import EventKind, HandoffEvent, announce
+from backend.handoff.events import EventKind, announce_about
 from backend.handoff.notices import add_message, send_to_citizen
-from backend.handoff.texts import handoff_text
+from backend.handoff.texts import citizen_language, handoff_text
 from storage.models import (
     ChannelIdentity,
     Conversation,
@@ -63,18 +63,7 @@ def state_event(
     session: Session, conversation: Conversation, kind: EventKind = EventKind.state, **data: object
 ) -> None:
     """Announce the conversation's new state (published on commit)."""
-    identity = conversation.channel_identity
-    announce(
-        session,
-        HandoffEvent(
-            kind=kind,
-            conversation_id=conversation.id,
-            channel=identity.channel,
-            chat_id=identity.chat_id,
-            state=conversation.state,
-            data=dict(data),
-        ),
-    )
+    announce_about(session, conversation, kind, **data)
 
 
 def _apply(session: Session, conversation: Conversation, statement: Update) -> bool:
@@ -178,7 +167,11 @@ def claim(
         session, conversation, role=MessageRole.system, text=f"{me} 接入", staff_id=me, now=now
     )
     send_to_citizen(
-        session, conversation, text=handoff_text("operator_joined"), kind="operator_joined", now=now
+        session,
+        conversation,
+        text=handoff_text("operator_joined", language=citizen_language(conversation)),
+        kind="operator_joined",
+        now=now,
     )
     state_event(session, conversation, holder=me, was_waiting=was_waiting)
     return conversation
@@ -260,7 +253,13 @@ def release(
         nlu={"note": note} if note else None,
         now=now,
     )
-    send_to_citizen(session, conversation, text=handoff_text("released"), kind="released", now=now)
+    send_to_citizen(
+        session,
+        conversation,
+        text=handoff_text("released", language=citizen_language(conversation)),
+        kind="released",
+        now=now,
+    )
     state_event(session, conversation, released_by=me, holder=holder)
     return conversation
 

@@ -1,10 +1,13 @@
-"""The hand-over's texts to citizens, as data (data/texts.yml), checked where they are loaded."""
+"""The hand-over's texts, as data (data/texts.yml; data/texts.en.yml for English chats)."""
 
 from functools import cache
 from pathlib import Path
 
 import yaml
 from pydantic import RootModel
+
+from backend.citizens.language import in_language
+from storage.models import Conversation, Language
 
 TEXTS_FILE = Path(__file__).parent / "data" / "texts.yml"
 
@@ -14,14 +17,20 @@ class _Texts(RootModel[dict[str, str]]):
 
 
 @cache
-def _texts() -> dict[str, str]:
-    return _Texts.model_validate(yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))).root
+def _texts(path: Path) -> dict[str, str]:
+    return _Texts.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).root
 
 
-def handoff_text(name: str, **values: object) -> str:
-    """The text called `name`, its {placeholders} filled from `values`."""
+def handoff_text(name: str, *, language: str = Language.zh, **values: object) -> str:
+    """The text called `name` in `language`, its {placeholders} filled from `values`."""
+    source = in_language(TEXTS_FILE, language)
     try:
-        template = _texts()[name]
+        template = _texts(source)[name]
     except KeyError:
-        raise KeyError(f"no text {name!r} in {TEXTS_FILE}") from None
+        raise KeyError(f"no text {name!r} in {source}") from None
     return template.format(**values) if values else template
+
+
+def citizen_language(conversation: Conversation) -> str:
+    """The language the conversation's citizen is answered in."""
+    return conversation.channel_identity.language or Language.zh.value

@@ -17,7 +17,14 @@ from typing import TypeVar
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from backend.outbox.delivery import Deliver, DeliveryOutcome, DeliveryResult, OutboxMessage
+from backend.handoff.notices import announce_delivery
+from backend.outbox.delivery import (
+    DIRECT_TEXT_KINDS,
+    Deliver,
+    DeliveryOutcome,
+    DeliveryResult,
+    OutboxMessage,
+)
 from storage.db import is_postgresql
 from storage.models import ChannelIdentity, OutboxEvent, OutboxStatus, Ticket
 
@@ -165,6 +172,8 @@ def record_outcome(
         event.last_error = result.error
         event.next_attempt_at = now + retry_delay(attempt=event.attempts)
     session.flush()
+    if event.kind in DIRECT_TEXT_KINDS:  # written to a chat from its transcript
+        announce_delivery(session, event)
     return OutboxStatus(event.status)
 
 

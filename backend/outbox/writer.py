@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.tickets.notices import Render
 from storage.models import (
     ChannelIdentity,
     OutboxEvent,
@@ -50,9 +51,10 @@ def pending_event(
 
 
 def write_ticket_notice(
-    *, session: Session, ticket: Ticket, event: TicketEvent, kind: str, text: str
+    *, session: Session, ticket: Ticket, event: TicketEvent, kind: str, render: Render
 ) -> list[OutboxEvent]:
-    """One pending outbox row per listening chat, keyed `ticket:{no}:{event_id}:{identity_id}`.
+    """One pending outbox row per listening chat, keyed `ticket:{no}:{event_id}:{identity_id}`,
+    with the notice in that chat's language (`render(identity.language)`).
 
     Nothing is written when nobody listens (e.g. an Open311 ticket without a chat): the change
     is still in the ticket's history, which Open311 clients poll.
@@ -66,7 +68,7 @@ def write_ticket_notice(
                 "ticket_no": ticket.ticket_no,
                 "state": ticket.state,
                 "kind": kind,
-                "text": text,
+                "text": render(identity.language),
                 "channel": identity.channel,
                 "chat_id": identity.chat_id,
                 "event_id": event.id,

@@ -1,18 +1,18 @@
 """The one HTTP client the platform and its channels use to talk to the Rasa server."""
 
+import functools
 import logging
 import zlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import httpx
 
 from backend.rasa.replies import BotReply
+from backend.rasa.switch import ModelSwitch, SwitchTimeout
 
 log = logging.getLogger(__name__)
-
-UNAVAILABLE_TEXT = "抱歉，系统暂时无法处理您的消息，请稍后再试。如情况紧急，请拨打 12345。"
 
 
 class RasaUnavailable(Exception):
@@ -47,6 +47,30 @@ def sticky_order(urls: Sequence[str], sender_id: str) -> list[str]:
     return [*urls[start:], *urls[:start]]
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+# a model switch may keep a message waiting this long (Rasa's load, measured ~35 s, and margin)
+SWITCH_MAX_WAIT_SECONDS = 180.0
+
+
+def _through_switch(
+    method: Callable[P, Awaitable[R]],
+) -> Callable[P, Awaitable[R]]:
+    """The call waits while a model switch is under way (backend/rasa/switch.py)."""
+
+    @functools.wraps(method)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        client = args[0]
+        assert isinstance(client, RasaClient)
+        try:
+            async with client.switch.passage():
+                return await method(*args, **kwargs)
+        except SwitchTimeout as error:
+            raise RasaUnavailable(str(error)) from error
+
+    return wrapper
+
+
 class RasaClient:
     """Sends citizens' messages to Rasa's channel and triggers external events.
 
@@ -60,18 +84,24 @@ class RasaClient:
         http: httpx.AsyncClient,
         base_url: str,
         token: str | None = None,
+        action_server_url: str | None = None,
+        health_timeout_seconds: float = 2.0,
         more_urls: Sequence[str] = (),
     ) -> None:
         self._http = http
         self._base_url = base_url.rstrip("/")
         self._urls = [self._base_url, *(u.rstrip("/") for u in more_urls if u.rstrip("/"))]
+        self._action_server_url = action_server_url.rstrip("/") if action_server_url else None
+        self._health_timeout = health_timeout_seconds
         self._params = {"token": token} if token else {}
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.switch = ModelSwitch(max_wait_seconds=SWITCH_MAX_WAIT_SECONDS)
 
     def _url_for(self, sender_id: str) -> str:
         """The conversation's own Rasa server (several: RASA_URLS)."""
         return sticky_order(self._urls, sender_id)[0]
 
+    @_through_switch
     async def send_turn(
         self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None
     ) -> Turn:
@@ -80,6 +110,7 @@ class RasaClient:
         With several Rasa servers, the conversation's own server first; a server that refuses
         the connection (down: the message never reached it) passes the turn to the next.
         """
+        await self._require_action_server()
         body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
         order = sticky_order(self._urls, sender_id)
         for index, base_url in enumerate(order):
@@ -102,10 +133,12 @@ class RasaClient:
             raise RasaUnavailable("Rasa answered with no message")
         return Turn(replies=replies, nlu=answer.get("nlu") or {})
 
+    @_through_switch
     async def trigger_intent(
         self, *, sender_id: str, intent: str, entities: dict[str, Any] | None = None
     ) -> list[BotReply]:
         """Inject an external event (e.g. ticket resolved) and return what the bot says."""
+        await self._require_action_server()
         try:
             response = await self._http.post(
                 f"{self._url_for(sender_id)}/conversations/{sender_id}/trigger_intent",
@@ -117,6 +150,21 @@ class RasaClient:
             raise RasaUnavailable(f"Rasa trigger_intent failed: {exc}") from exc
         return [BotReply.from_rasa(message) for message in response.json().get("messages", [])]
 
+    async def _require_action_server(self) -> None:
+        """Rasa runs a turn on without its action server (the actions' events are lost, the
+        REST channel answers what it has, often `200 []`), which would spoil the conversation:
+        with the action server down the turn is not sent at all."""
+        if self._action_server_url is None:
+            return
+        try:
+            response = await self._http.get(
+                f"{self._action_server_url}/health", timeout=self._health_timeout
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"the action server is down: {exc!r}") from exc
+
+    @_through_switch
     async def parse(self, *, text: str) -> dict[str, Any]:
         """Run NLU only on a text (`/model/parse`)."""
         try:
@@ -128,6 +176,7 @@ class RasaClient:
             raise RasaUnavailable(f"Rasa parse failed: {exc}") from exc
         return response.json()
 
+    @_through_switch
     async def domain(self) -> dict[str, Any]:
         """The loaded model's domain (`GET /domain`, JSON): its slots, forms, responses."""
         try:
@@ -141,6 +190,7 @@ class RasaClient:
             raise RasaUnavailable(f"Rasa domain failed: {exc}") from exc
         return response.json()
 
+    @_through_switch
     async def append_events(self, *, sender_id: str, events: list[dict[str, Any]]) -> None:
         """Append events to a conversation's tracker (`POST …/tracker/events`), e.g. to reset
         a form; nothing is said to the citizen."""
@@ -153,3 +203,33 @@ class RasaClient:
             response.raise_for_status()
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"Rasa tracker events failed: {exc}") from exc
+
+    async def status(self) -> dict[str, Any]:
+        """Rasa's `/status`: the loaded model's file among others."""
+        try:
+            response = await self._http.get(f"{self._base_url}/status", params=self._params)
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa status failed: {exc}") from exc
+        return response.json()
+
+    async def load_model(self, *, model_file: str, timeout_seconds: float) -> None:
+        """Make Rasa load another model (`PUT /model`; Rasa answers once it is loaded). Call it
+        inside `switch.closed()` so citizens' messages wait instead of timing out.
+
+        With several Rasa servers (RASA_URLS) every one loads it, one after the other (the
+        switch stays closed for all the loads): a conversation may be served by any of them.
+        `status` asks the first one only."""
+        for base_url in self._urls:
+            try:
+                response = await self._http.put(
+                    f"{base_url}/model",
+                    json={"model_file": model_file},
+                    params=self._params,
+                    timeout=timeout_seconds,
+                )
+                response.raise_for_status()
+            except httpx.HTTPError as exc:
+                raise RasaUnavailable(
+                    f"Rasa at {base_url} did not load {model_file}: {exc}"
+                ) from exc

@@ -34,3 +34,6 @@ class TicketDraft:
     chat_id: str | None = None
     media: tuple[MediaDraft, ...] = field(default_factory=tuple)
     source: TicketSource = TicketSource.api
+    # The caller tells the citizen the number, department and time limit in its own answer
+    # (the chat's filing message): the dispatch at creation is then not pushed a second time.
+    caller_announces: bool = False

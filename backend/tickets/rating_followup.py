@@ -10,8 +10,8 @@ from backend.auth.actor import Actor
 from backend.outbox.writer import write_ticket_notice
 from backend.tickets.closing import close_unrated
 from backend.tickets.events import record_event
-from backend.tickets.notices import render_notice
-from storage.models import ServiceCategory, Ticket, TicketEvent, TicketState, utcnow
+from backend.tickets.notices import notice_renderer
+from storage.models import Ticket, TicketEvent, TicketState, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +57,9 @@ def remind_unrated(
             public=False,
             at=now,
         )
-        category = session.get(ServiceCategory, ticket.service_code)
-        text = render_notice(
-            kind=REMINDER_ACTION,
-            ticket=ticket,
-            service_name=category.name_zh if category else ticket.service_code,
-        )
+        render = notice_renderer(session=session, kind=REMINDER_ACTION, ticket=ticket)
         write_ticket_notice(
-            session=session, ticket=ticket, event=event, kind=REMINDER_ACTION, text=text
+            session=session, ticket=ticket, event=event, kind=REMINDER_ACTION, render=render
         )
     session.flush()
     return [ticket.ticket_no for ticket in tickets]

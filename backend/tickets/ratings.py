@@ -1,13 +1,17 @@
 """Ratings (评价): 1 不满意 reopens the ticket, 2 基本满意 / 3 满意 close it.
 
-One rating per ticket per handling round (round = the reopen count when rated). A second
-unsatisfied rating of the same ticket flags it for supervision (督办).
+One rating per following chat per handling round (round = the reopen count when rated). The
+first rating of a round decides (close or reopen); a co-reporter who rates after the ticket
+was closed by another follower's rating of the same round is counted too, without changing
+the ticket (an unsatisfied one is flagged in the history for staff). A second unsatisfied
+rating of the same ticket flags it for supervision (督办).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.auth.actor import Actor
@@ -18,6 +22,7 @@ from backend.tickets.workflow import Action
 from storage.models import Rating, Ticket, TicketState, utcnow
 
 UNSATISFIED = 1
+SATISFIED = (2, 3)  # 基本满意, 满意: what the satisfaction rate counts
 SCORE_NAMES = {1: "不满意", 2: "基本满意", 3: "满意"}
 
 
@@ -57,6 +62,28 @@ def _same(stored: Rating, given: RatingInput) -> bool:
     )
 
 
+def _this_round(ticket: Ticket) -> Select[tuple[Rating]]:
+    return select(Rating).where(Rating.ticket_id == ticket.id, Rating.round == ticket.reopen_count)
+
+
+def _stored(*, session: Session, ticket: Ticket, channel_identity_id: int | None) -> Rating | None:
+    """The chat's rating of the ticket's current round (each following chat rates once)."""
+    return session.scalar(
+        _this_round(ticket).where(
+            Rating.channel_identity_id.is_(None)
+            if channel_identity_id is None
+            else Rating.channel_identity_id == channel_identity_id
+        )
+    )
+
+
+def _again(stored: Rating, given: RatingInput) -> RatingOutcome:
+    """A second rating of the round: the same one counts once, a different one conflicts."""
+    if _same(stored, given):
+        return RatingOutcome(rating=stored, created=False)
+    raise Conflict("您已评价过本次办理结果，感谢您的反馈。")
+
+
 def submit_rating(
     *,
     session: Session,
@@ -73,16 +100,14 @@ def submit_rating(
     """
     _check(rating)
     now = now or utcnow()
-    stored = session.scalar(
-        select(Rating).where(Rating.ticket_id == ticket.id, Rating.round == ticket.reopen_count)
-    )
+    stored = _stored(session=session, ticket=ticket, channel_identity_id=channel_identity_id)
     if stored is not None:
-        if _same(stored, rating):
-            return RatingOutcome(rating=stored, created=False)
-        raise Conflict("您已评价过本次办理结果，感谢您的反馈。")
-    if ticket.state == TicketState.closed:
+        return _again(stored, rating)
+    decided = session.scalar(_this_round(ticket).limit(1)) is not None
+    late_co_rating = decided and channel_identity_id is not None
+    if ticket.state == TicketState.closed and not late_co_rating:
         raise Conflict("该工单已办结归档，评价通道已关闭。感谢您的关注，如有新问题欢迎再次反映。")
-    if ticket.state != TicketState.resolved:
+    if ticket.state not in (TicketState.resolved, TicketState.closed):
         raise Conflict("工单尚未办结，办结后再请您评价。")
     earlier_unsatisfied = session.scalar(
         select(func.count(Rating.id)).where(
@@ -100,7 +125,18 @@ def submit_rating(
         channel_identity_id=channel_identity_id,
         created_at=now,
     )
-    session.add(stored)
+    try:
+        with session.begin_nested():
+            session.add(stored)
+    except IntegrityError:
+        # The same tap twice at once: PostgreSQL makes the second wait on the ticket's row lock,
+        # SQLite has none, so the second insert meets the first's row here.
+        earlier = _stored(session=session, ticket=ticket, channel_identity_id=channel_identity_id)
+        if earlier is None:
+            raise
+        return _again(earlier, rating)
+    ticket.ratings_count += 1
+    ticket.satisfied_count += rating.score in SATISFIED
     session.flush()
     record_event(
         session=session,
@@ -111,7 +147,18 @@ def submit_rating(
         data={"score": rating.score, "round": stored.round},
         at=now,
     )
-    if rating.score == UNSATISFIED:
+    if ticket.state == TicketState.closed:  # another follower's rating already decided
+        if rating.score == UNSATISFIED:
+            record_event(
+                session=session,
+                ticket=ticket,
+                actor=Actor.system(),
+                action="co_reporter_unsatisfied",
+                note="另一位反映人对办理结果不满意",
+                public=False,
+                at=now,
+            )
+    elif rating.score == UNSATISFIED:
         _unsatisfied(session=session, ticket=ticket, repeated=bool(earlier_unsatisfied), now=now)
     else:
         apply_transition(

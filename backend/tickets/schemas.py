@@ -14,6 +14,7 @@ from storage.models import (
     ContactPreference,
     Rating,
     RequestType,
+    SubscriberRole,
     Ticket,
     TicketEvent,
     TicketSource,
@@ -57,6 +58,11 @@ class TicketIn(BaseModel):
     channel: Channel | None = None
     chat_id: Text | None = Field(default=None, max_length=128)
     media: list[MediaIn] = Field(default_factory=list, max_length=20)
+    caller_announces: bool = Field(
+        default=False,
+        description="the caller tells the citizen the ticket number, department and time limit "
+        "from this answer; the dispatch at creation is then not pushed to the chat again",
+    )
 
     def to_draft(self, *, source: TicketSource) -> TicketDraft:
         return TicketDraft(
@@ -76,6 +82,7 @@ class TicketIn(BaseModel):
             chat_id=self.chat_id,
             media=tuple(MediaDraft(file_id=m.file_id, url=m.url, kind=m.kind) for m in self.media),
             source=source,
+            caller_announces=self.caller_announces,
         )
 
 
@@ -127,6 +134,9 @@ class TicketOut(BaseModel):
     reopen_count: int
     supervision: bool
     merged_into: str | None
+    co_reporters: int = Field(
+        description="chats following the ticket besides its reporter (co-reporters, merged)"
+    )
     contact_due: datetime | None
     resolve_due: datetime | None
     first_contact_at: datetime | None
@@ -160,6 +170,7 @@ class TicketOut(BaseModel):
             reopen_count=ticket.reopen_count,
             supervision=ticket.supervision,
             merged_into=ticket.merged_into.ticket_no if ticket.merged_into else None,
+            co_reporters=sum(1 for s in ticket.subscribers if s.role != SubscriberRole.reporter),
             contact_due=ticket.contact_due,
             resolve_due=ticket.resolve_due,
             first_contact_at=ticket.first_contact_at,

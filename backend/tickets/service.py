@@ -108,7 +108,7 @@ def create_ticket(
         note=f"受理：{category.name_zh}",
         at=now,
     )
-    _dispatch_new(session=session, ticket=ticket, now=now)
+    _dispatch_new(session=session, ticket=ticket, now=now, notify_chat=not draft.caller_announces)
     return CreatedTicket(ticket=ticket, created=True)
 
 
@@ -162,11 +162,12 @@ def _insert(
     return ticket
 
 
-def _dispatch_new(*, session: Session, ticket: Ticket, now: datetime) -> None:
-    """received → dispatched by the routing rules (the system acts)."""
+def _dispatch_new(*, session: Session, ticket: Ticket, now: datetime, notify_chat: bool) -> None:
+    """received → dispatched by the routing rules (the system acts); the citizen is told
+    unless the caller tells them itself (one confirmation, issue 10)."""
     outcome = dispatch_by_rule(session=session, ticket=ticket)
     if outcome is None:
-        record_event(
+        event = record_event(
             session=session,
             ticket=ticket,
             actor=Actor.system(),
@@ -175,6 +176,9 @@ def _dispatch_new(*, session: Session, ticket: Ticket, now: datetime) -> None:
             public=False,
             at=now,
         )
+        # The citizen still hears the number (a report the action server filed late, after an
+        # outage, is told it only this way); an operator routes it by hand.
+        notify(session=session, ticket=ticket, event=event, kind="received")
         return
     ticket.state = TicketState.dispatched
     event = record_event(
@@ -188,4 +192,5 @@ def _dispatch_new(*, session: Session, ticket: Ticket, now: datetime) -> None:
         data={**outcome.data, "explanation": ticket.routing_explanation},
         at=now,
     )
-    notify(session=session, ticket=ticket, event=event, kind="dispatched")
+    if notify_chat:
+        notify(session=session, ticket=ticket, event=event, kind="dispatched")

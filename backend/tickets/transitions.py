@@ -19,11 +19,12 @@ from backend.outbox.writer import write_ticket_notice
 from backend.tickets.deadlines import deadlines_for
 from backend.tickets.dispatching import redispatch
 from backend.tickets.events import record_event
-from backend.tickets.notices import render_notice
+from backend.tickets.notices import notice_renderer
 from backend.tickets.permissions import ensure_may_act, ensure_visible, visible_ticket
 from backend.tickets.workflow import NOTE_REQUIRED, Action, allowed_actions, next_state
 from storage.models import (
     ServiceCategory,
+    SubscriberRole,
     Ticket,
     TicketEvent,
     TicketState,
@@ -180,7 +181,10 @@ def _follow(*, session: Session, source: Ticket, target: Ticket) -> None:
         if identity_id not in already:
             session.add(
                 TicketSubscriber(
-                    ticket_id=target.id, channel_identity_id=identity_id, via_ticket_id=source.id
+                    ticket_id=target.id,
+                    channel_identity_id=identity_id,
+                    via_ticket_id=source.id,
+                    role=SubscriberRole.merged,
                 )
             )
     session.flush()
@@ -266,12 +270,7 @@ def notify(
     target_no: str | None = None,
 ) -> None:
     """Write the citizen notice of `kind` for this event to the outbox."""
-    category = session.get(ServiceCategory, ticket.service_code)
-    text = render_notice(
-        kind=kind,
-        ticket=ticket,
-        service_name=category.name_zh if category else ticket.service_code,
-        note=note,
-        target_no=target_no,
+    render = notice_renderer(
+        session=session, kind=kind, ticket=ticket, note=note, target_no=target_no
     )
-    write_ticket_notice(session=session, ticket=ticket, event=event, kind=kind, text=text)
+    write_ticket_notice(session=session, ticket=ticket, event=event, kind=kind, render=render)

@@ -109,6 +109,7 @@ async def running_telegram(channel: TelegramChannel) -> AsyncIterator[TelegramCh
     await application.initialize()
     try:
         await application.bot.set_my_commands(command_menu())
+        await application.bot.set_my_commands(command_menu("en"), language_code="en")
         await channel.ledger.prune()
         await application.start()
         try:

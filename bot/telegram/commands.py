@@ -19,6 +19,7 @@ class Command:
 
     command: str
     description: str
+    description_en: str
     payload: str | None = None
     with_ticket: str | None = None
     reply: str | None = None
@@ -52,9 +53,12 @@ def command_book() -> CommandBook:
     )
 
 
-def command_menu() -> list[BotCommand]:
-    """The menu for setMyCommands, in the file's order."""
-    return [BotCommand(c.command, c.description) for c in command_book().commands]
+def command_menu(language: str = "zh") -> list[BotCommand]:
+    """The menu for setMyCommands, in the file's order (Chinese, or English with "en")."""
+    return [
+        BotCommand(c.command, c.description_en if language == "en" else c.description)
+        for c in command_book().commands
+    ]
 
 
 def command_payload(command: Command, args: list[str]) -> str | None:

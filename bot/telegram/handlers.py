@@ -10,6 +10,7 @@ from telegram import Bot, ChatMember, Message, PhotoSize, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
+from backend.citizens.language import chat_language
 from backend.places import PointMatch
 from backend.rasa.client import RasaClient
 from backend.rasa.replies import BotReply
@@ -37,18 +38,25 @@ def largest_photo(sizes: Sequence[PhotoSize]) -> PhotoSize:
     return max(sizes, key=lambda size: (size.width * size.height, size.file_size or 0))
 
 
-def location_reply(match: PointMatch) -> tuple[str, str | None]:
+def location_reply(match: PointMatch, *, language: str = "zh") -> tuple[str, str | None]:
     """What to tell the citizen about a pin, and the payload for Rasa (None: outside Shenzhen)."""
     if match.district is None or match.confidence == "outside":
-        return channel_text("location_outside"), None
+        return channel_text("location_outside", language=language), None
     distance = f"{match.distance_km:.1f}"
     if match.street:
         text = channel_text(
-            "location_found", district=match.district, street=match.street, distance_km=distance
+            "location_found",
+            language=language,
+            district=match.district,
+            street=match.street,
+            distance_km=distance,
         )
     else:
         text = channel_text(
-            "location_found_district", district=match.district, distance_km=distance
+            "location_found_district",
+            language=language,
+            district=match.district,
+            distance_km=distance,
         )
     return text, place_payload(district=match.district, street=match.street)
 
@@ -102,7 +110,10 @@ class TelegramHandlers:
         payload = command_payload(command, list(context.args or ())) if command else None
         if payload is None:
             reply = command.reply if command and command.reply else "help"
-            await self._say(update, context, [BotReply(text=channel_text(reply))])
+            language = await self._language(update)
+            await self._say(
+                update, context, [BotReply(text=channel_text(reply, language=language))]
+            )
             return
         await self._converse(update, context, payload)
 
@@ -127,7 +138,8 @@ class TelegramHandlers:
                 log.info("could not remove keyboard %s: %s", keyboard, error.message)
         payload = self._payloads.decode(query.data or "")
         if not payload:
-            await self._say(update, context, [BotReply(text=channel_text("button_expired"))])
+            text = channel_text("button_expired", language=await self._language(update))
+            await self._say(update, context, [BotReply(text=text)])
             return
         await self._converse(update, context, payload)
 
@@ -145,14 +157,25 @@ class TelegramHandlers:
         if location is None:
             return
         match = self._locate(lat=location.latitude, lon=location.longitude)
-        text, payload = location_reply(match)
+        text, payload = location_reply(match, language=await self._language(update))
         await self._say(update, context, [BotReply(text=text)])
         if payload is not None:
             await self._converse(update, context, payload)
 
     async def on_unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, voice, files…: ask for text, a photo or a location instead."""
-        await self._say(update, context, [BotReply(text=channel_text("unsupported"))])
+        text = channel_text("unsupported", language=await self._language(update))
+        await self._say(update, context, [BotReply(text=text)])
+
+    async def _language(self, update: Update) -> str:
+        """The language this chat was last answered in (backend/citizens/language.py)."""
+        chat = update.effective_chat
+        if chat is None:
+            return "zh"
+        return await run_in_transaction(
+            self._session_factory,
+            lambda session: chat_language(session=session, channel=CHANNEL, chat_id=str(chat.id)),
+        )
 
     async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The citizen blocked (or unblocked) the bot: record whether the chat is reachable."""
@@ -179,7 +202,7 @@ class TelegramHandlers:
             text=text,
             metadata=inbound_metadata(update),
         )
-        if admission.outcome is Outcome.held and not admission.first_hold:
+        if admission.outcome in (Outcome.held, Outcome.busy) and not admission.first_hold:
             return  # the chat was told when its first held message was kept: no reply flood
         await self._say(update, context, admission.replies)
 

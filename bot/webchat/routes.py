@@ -19,12 +19,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.api.deps import SessionDep, SettingsDep
+from backend.citizens.language import chat_language
 from backend.inputs import Cursor, Text
 from backend.rasa.client import RasaClient
 from bot.delivery.store import chat_updates
 from bot.gate import Admission, InboundGate, Outcome
 from bot.payloads import photo_payload
 from bot.texts import bot_text
+from bot.transactions import run_in_transaction
 from bot.webchat.identity import WebChatIdDep
 from bot.webchat.uploads import (
     MAX_PHOTO_BYTES,
@@ -173,7 +175,12 @@ async def post_photo(
     verdict = await gate.limits.photo(channel=CHANNEL, chat_id=chat_id, address=address)
     if not verdict.allowed:
         name = "address_busy" if verdict.by_address else "photo_too_fast"
-        raise too_many(bot_text(name, seconds=verdict.seconds), verdict.seconds)
+        language = await run_in_transaction(
+            session_factory,
+            lambda session: chat_language(session=session, channel=CHANNEL, chat_id=chat_id),
+        )
+        text = bot_text(name, language=language, seconds=verdict.seconds)
+        raise too_many(text, verdict.seconds)
     data = await photo.read(MAX_PHOTO_BYTES + 1)
     quota = PhotoQuota(count=settings.photo_quota_count, total_bytes=settings.photo_quota_bytes)
     try:
@@ -188,7 +195,11 @@ async def post_photo(
             now=utcnow(),
         )
     except InvalidPhoto as error:  # 400: a 422 is a field-by-field list (HTTPValidationError)
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(error)) from error
+        language = await run_in_transaction(
+            session_factory,
+            lambda session: chat_language(session=session, channel=CHANNEL, chat_id=chat_id),
+        )
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, error.say(language)) from error
     except OverQuota as error:
         raise too_many(str(error), 0) from error
     url = f"{settings.public_base_url.rstrip('/')}/chat/uploads/{name}"

@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.citizens.language import chat_language
 from bot.texts import bot_text
 from storage.models import ChatUpload
 
@@ -33,11 +34,20 @@ FORMATS = {
     "WEBP": (".webp", "image/webp"),
 }
 MEDIA_TYPES = dict(FORMATS.values())
-NOT_AN_IMAGE = "请上传 JPG、PNG、GIF 或 WebP 格式的图片"
+NOT_AN_IMAGE = "photo_not_an_image"  # bot/data/texts.yml
 
 
 class InvalidPhoto(ValueError):
-    """The upload is not a JPEG, PNG, GIF or WebP image, or is too big."""
+    """The upload is not a JPEG, PNG, GIF or WebP image, or is too big: `text` names the
+    bot text that says so (in Chinese as the message; `say(language)` in the chat's)."""
+
+    def __init__(self, text: str, **values: object) -> None:
+        super().__init__(bot_text(text, **values))
+        self.text = text
+        self.values = values
+
+    def say(self, language: str) -> str:
+        return bot_text(self.text, language=language, **self.values)
 
 
 def photo_format(data: bytes) -> str:
@@ -47,7 +57,7 @@ def photo_format(data: bytes) -> str:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=list(FORMATS)) as image:
                 if image.width * image.height > MAX_PHOTO_PIXELS:
-                    raise InvalidPhoto("图片尺寸过大")
+                    raise InvalidPhoto("photo_too_many_pixels")
                 image.verify()
                 return str(image.format)
     except InvalidPhoto:
@@ -82,9 +92,9 @@ def reencoded(data: bytes, image_format: str) -> bytes:
 def save_photo(*, data: bytes, directory: Path) -> str:
     """Check, re-encode and store an uploaded photo; return its file name."""
     if not data:
-        raise InvalidPhoto("图片是空的")
+        raise InvalidPhoto("photo_empty")
     if len(data) > MAX_PHOTO_BYTES:
-        raise InvalidPhoto(f"图片不能超过 {MAX_PHOTO_BYTES // (1024 * 1024)} MB")
+        raise InvalidPhoto("photo_too_big", limit_mb=MAX_PHOTO_BYTES // (1024 * 1024))
     image_format = photo_format(data)
     clean = reencoded(data, image_format)
     name = uuid.uuid4().hex + FORMATS[image_format][0]
@@ -132,10 +142,13 @@ def check_quota(
             ChatUpload.created_at > now - QUOTA_WINDOW,
         )
     ).one()
+    if count + 1 <= quota.count and total + size <= quota.total_bytes:
+        return
+    language = chat_language(session=session, channel=channel, chat_id=chat_id)
     if count + 1 > quota.count:
-        raise OverQuota(bot_text("photo_quota_count", limit=quota.count))
-    if total + size > quota.total_bytes:
-        raise OverQuota(bot_text("photo_quota_bytes", limit_mb=quota.total_bytes // 2**20))
+        raise OverQuota(bot_text("photo_quota_count", language=language, limit=quota.count))
+    limit_mb = quota.total_bytes // 2**20
+    raise OverQuota(bot_text("photo_quota_bytes", language=language, limit_mb=limit_mb))
 
 
 def accept_photo(

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from backend.api.deps import SessionDep
-from backend.inputs import RowId
 from backend.tickets.queue import active_departments, work_queue
+from console.forms import DepartmentChoice
 from console.security import StaffPage
 from console.templating import render
 
@@ -14,7 +14,7 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 
 @router.get("/queue", response_class=HTMLResponse)
 def queue_page(
-    request: Request, session: SessionDep, user: StaffPage, department_id: RowId | None = None
+    request: Request, session: SessionDep, user: StaffPage, department_id: DepartmentChoice = None
 ) -> HTMLResponse:
     """Department staff see their department's queue; operators and admins pick one or all."""
     tickets = work_queue(session=session, actor=user.actor, department_id=department_id)

@@ -72,3 +72,38 @@
     pending = event.key === "g" ? "g" : null;
   });
 })();
+
+// The NLU inbox and training data: select part of a message, then click an entity button, and
+// the span (start:end:entity, offsets in the message's text) is added to the form's list.
+(() => {
+  "use strict";
+  function selectedSpan(form) {
+    const shown = form.querySelector("[data-nlu-text]");
+    if (shown) {
+      const selection = window.getSelection();
+      if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+      const range = selection.getRangeAt(0);
+      if (!shown.contains(range.startContainer) || !shown.contains(range.endContainer)) return null;
+      const before = document.createRange();
+      before.setStart(shown, 0);
+      before.setEnd(range.startContainer, range.startOffset);
+      const start = before.toString().length;
+      return [start, start + range.toString().length];
+    }
+    const input = form.querySelector("[data-nlu-input]");
+    if (input && input.selectionStart !== input.selectionEnd) {
+      return [input.selectionStart, input.selectionEnd];
+    }
+    return null;
+  }
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-nlu-entity]");
+    if (!button) return;
+    const form = button.closest("form");
+    const span = selectedSpan(form);
+    if (!span) return;
+    const list = form.querySelector("[data-nlu-spans]");
+    const line = `${span[0]}:${span[1]}:${button.dataset.nluEntity}`;
+    list.value = list.value.trim() ? `${list.value.trim()}\n${line}` : line;
+  });
+})();

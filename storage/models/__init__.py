@@ -5,6 +5,7 @@ from storage.models.canned import CannedReply
 from storage.models.catalogue import ServiceCategory
 from storage.models.channels import ChatUpload, HeldMessage, OutboundMessage, TelegramUpdate
 from storage.models.citizens import ChannelIdentity, Citizen
+from storage.models.clusters import ClusterMember, ClusterRun, TicketCluster
 from storage.models.conversations import Conversation, Message, NluCorrection
 from storage.models.deadlines import AlertKind, Deadline, DeadlineAlert
 from storage.models.departments import Department
@@ -15,14 +16,17 @@ from storage.models.enums import (
     ConversationState,
     DepartmentLevel,
     HandoffReason,
+    Language,
     MessageDirection,
     MessageRole,
     OutboxStatus,
     RequestType,
     StaffRole,
+    SubscriberRole,
     TicketSource,
     TicketState,
 )
+from storage.models.nlu_models import NluInboxDecision, NluModel, NluTraining
 from storage.models.outbox import OutboxEvent
 from storage.models.ratings import Rating
 from storage.models.routing import RoutingRule
@@ -45,6 +49,8 @@ __all__ = [
     "ChannelIdentity",
     "ChatUpload",
     "Citizen",
+    "ClusterMember",
+    "ClusterRun",
     "ContactPreference",
     "Conversation",
     "ConversationState",
@@ -54,10 +60,14 @@ __all__ = [
     "DepartmentLevel",
     "HandoffReason",
     "HeldMessage",
+    "Language",
     "Message",
     "MessageDirection",
     "MessageRole",
     "NluCorrection",
+    "NluInboxDecision",
+    "NluModel",
+    "NluTraining",
     "Open311ApiKey",
     "OutboundMessage",
     "OutboxEvent",
@@ -68,8 +78,10 @@ __all__ = [
     "ServiceCategory",
     "StaffRole",
     "StaffUser",
+    "SubscriberRole",
     "TelegramUpdate",
     "Ticket",
+    "TicketCluster",
     "TicketCounter",
     "TicketEvent",
     "TicketMedia",

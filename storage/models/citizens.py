@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, utcnow
-from storage.models.enums import Channel, check_in
+from storage.models.enums import Channel, Language, check_in
 
 
 class Citizen(Base):
@@ -29,6 +29,7 @@ class ChannelIdentity(Base):
     __table_args__ = (
         UniqueConstraint("channel", "chat_id", name="uq_channel_identities_channel_chat_id"),
         CheckConstraint(check_in("channel", Channel), name="channel"),
+        CheckConstraint(check_in("language", Language), name="language"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +38,10 @@ class ChannelIdentity(Base):
     chat_id: Mapped[str] = mapped_column(String(128))
     display_name: Mapped[str | None] = mapped_column(String(128))
     reachable: Mapped[bool] = mapped_column(default=True)
+    # the language this chat writes in, as backend/citizens/language.py last decided it
+    language: Mapped[str] = mapped_column(
+        String(8), default=Language.zh.value, server_default=Language.zh.value
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column()
 

@@ -10,6 +10,13 @@ class Channel(StrEnum):
     web = "web"
 
 
+class Language(StrEnum):
+    """The language a citizen writes in and is answered in (zh is the default)."""
+
+    zh = "zh"
+    en = "en"
+
+
 class MessageDirection(StrEnum):
     """Whether a message came from the citizen or went to them."""
 
@@ -91,6 +98,15 @@ class TicketSource(StrEnum):
     chat = "chat"
     api = "api"
     open311 = "open311"
+    proactive = "proactive"  # 未诉先办: opened by a supervisor from a cluster of reports
+
+
+class SubscriberRole(StrEnum):
+    """Why a chat follows a ticket: it filed it, chose to follow it, or its ticket was merged."""
+
+    reporter = "reporter"
+    co_reporter = "co_reporter"
+    merged = "merged"
 
 
 class ActorKind(StrEnum):

@@ -1,4 +1,4 @@
-"""Ratings (评价) a citizen gives a resolved ticket: one per ticket per handling round."""
+"""Ratings (评价) citizens give a resolved ticket: one per following chat per handling round."""
 
 from datetime import datetime
 
@@ -13,7 +13,9 @@ class Rating(Base):
 
     __tablename__ = "ratings"
     __table_args__ = (
-        UniqueConstraint("ticket_id", "round", name="uq_ratings_ticket_id_round"),
+        UniqueConstraint(
+            "ticket_id", "round", "channel_identity_id", name="uq_ratings_ticket_round_identity"
+        ),
         CheckConstraint("score BETWEEN 1 AND 3", name="score_range"),
         CheckConstraint("speed IS NULL OR speed BETWEEN 1 AND 3", name="speed_range"),
         CheckConstraint("result IS NULL OR result BETWEEN 1 AND 3", name="result_range"),

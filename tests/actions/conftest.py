@@ -12,7 +12,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import backend_client, config, filing
+from actions import backend_client, config, filing, urgency
 from tests.actions.fake_platform import FakePlatform
 
 
@@ -31,6 +31,7 @@ def action_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path
     )
     for cache in caches:
         cache.cache_clear()
+    urgency.forget_cache()
     yield pending
     if filing.get_retry_worker.cache_info().currsize:
         filing.get_retry_worker().stop()

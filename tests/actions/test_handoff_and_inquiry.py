@@ -4,8 +4,10 @@ import json
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import language
 from actions.answer_inquiry import AnswerInquiry
 from actions.handoff import HandleFallback, Handoff
+from actions.messages import text
 from tests.actions.conftest import make_tracker, slot_events, texts, user_event
 from tests.actions.fake_platform import FakePlatform
 
@@ -19,7 +21,27 @@ async def test_asking_for_a_human_marks_the_conversation(
     assert request.url.path == "/api/v1/conversations/telegram/77/needs-human"
     assert "转人工" in json.loads(request.content)["reason"]
     assert json.loads(request.content)["kind"] == "asked"
-    assert "人工客服" in texts(dispatcher)[0]
+    assert texts(dispatcher) == [text("handoff_done", position=1)]
+    assert "第 1 位" in texts(dispatcher)[0]
+    assert slot_events(events) == {"handed_off": True}
+
+
+async def test_the_handoff_notice_holds_the_place_in_the_queue_in_english(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    platform.queue_position = 3
+    with language.speaking("en"):
+        await Handoff().run(dispatcher, make_tracker(text="talk to a person"), {})
+    (said,) = texts(dispatcher)
+    assert "number 3 in the queue" in said
+
+
+async def test_a_chat_already_told_its_place_is_not_told_a_position_again(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    platform.queue_position = None
+    events = await Handoff().run(dispatcher, make_tracker(text="转人工"), {})
+    assert texts(dispatcher) == [text("handoff_already")]
     assert slot_events(events) == {"handed_off": True}
 
 
@@ -41,7 +63,7 @@ async def test_two_misunderstandings_in_a_row_call_a_human(
     (request,) = platform.calls("/needs-human")
     assert json.loads(request.content)["kind"] == "misunderstood"
     assert slot_events(events) == {"handed_off": True}
-    assert "人工客服" in texts(dispatcher)[0]
+    assert texts(dispatcher) == [text("fallback_handoff", position=1)]
 
 
 async def test_an_unreachable_platform_says_the_handoff_failed(

@@ -96,3 +96,18 @@ def test_it_refuses_to_start_without_a_token() -> None:
     )  # fmt: skip
     assert done.returncode != 0
     assert "ACTION_SERVER_TOKEN" in done.stderr
+
+
+def test_the_action_answers_in_the_language_of_the_message(action_server: str) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    said = {}
+    for language in ("en", "zh"):
+        call = _action_call("web:language-test")
+        call["next_action"] = "action_cancel_complaint"
+        call["tracker"]["latest_message"] = {"text": "cancel", "metadata": {"language": language}}
+        response = httpx.post(f"{action_server}/webhook", json=call, headers=headers)
+        assert response.status_code == 200, response.text
+        said[language] = response.json()["responses"][0]["text"]
+
+    assert said["en"].startswith("All right, this report has been cancelled")
+    assert said["zh"].startswith("好的，已取消本次登记")

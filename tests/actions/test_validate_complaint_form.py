@@ -29,6 +29,7 @@ def filled(**values: Any) -> dict[str, Any]:
         "address": "科技园",
         "contact_preference": "chat",
         "form_instance_id": "f1",
+        "follow_duplicate": "none",
         "requested_slot": "confirmed",
     }
     slots.update(values)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.outbox.delivery import DeliveryResult, OutboxMessage
 from backend.scheduler import (
+    CLUSTER_JOB_ID,
     HANDOFF_JOB_ID,
     HELD_JOB_ID,
     OUTBOX_JOB_ID,
@@ -39,7 +40,13 @@ def test_no_outbox_job_without_a_deliverer(
     jobs = build_background_jobs(
         settings=settings_for(database_url), session_factory=session_factory, deliver=None
     )
-    assert jobs.job_ids == [SWEEP_JOB_ID, RATING_JOB_ID, RETENTION_JOB_ID, HANDOFF_JOB_ID]
+    assert jobs.job_ids == [
+        SWEEP_JOB_ID,
+        RATING_JOB_ID,
+        RETENTION_JOB_ID,
+        HANDOFF_JOB_ID,
+        CLUSTER_JOB_ID,
+    ]
 
 
 def test_jobs_never_overlap_and_coalesce(
@@ -54,6 +61,7 @@ def test_jobs_never_overlap_and_coalesce(
         RATING_JOB_ID,
         RETENTION_JOB_ID,
         HANDOFF_JOB_ID,
+        CLUSTER_JOB_ID,
         OUTBOX_JOB_ID,
     ]
     for job_id, seconds in ((SWEEP_JOB_ID, 90), (OUTBOX_JOB_ID, 3)):

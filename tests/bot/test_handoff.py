@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.auth.actor import Actor
 from backend.handoff.queries import transcript
-from backend.handoff.relay import send_operator_message
-from backend.handoff.service import claim, release
+from backend.handoff.relay import send_operator_message, take_queue_position
+from backend.handoff.service import claim, release, request_human
 from backend.outbox.dispatcher import dispatch_pending
 from bot.delivery.deliverer import OutboxDeliverer
 from bot.delivery.store import chat_updates
 from bot.pipeline import handle_inbound
-from storage.models import ActorKind, StaffRole, utcnow
+from storage.models import ActorKind, HandoffReason, StaffRole, utcnow
 from tests.bot.rasa_double import RasaDouble
 
 WANG = Actor(kind=ActorKind.staff, id="wang", role=StaffRole.operator)
@@ -78,6 +78,27 @@ async def test_urgent_words_queue_the_chat_and_the_place_is_told_once(
         session_factory, lambda s: transcript(session=s, channel="web", chat_id="b", actor=WANG)
     )
     assert (shown.conversation.state, shown.conversation.reason) == ("waiting", "angry")
+
+
+async def test_a_handoff_the_bot_announced_gets_no_second_queue_notice(
+    rasa: RasaDouble, session_factory: sessionmaker[Session]
+) -> None:
+    def handed_over(text: str) -> list[dict[str, Any]]:
+        # What action_handoff does through the needs-human API while Rasa answers.
+        def flag(session: Session) -> int | None:
+            conversation = request_human(
+                session=session,
+                channel="web",
+                chat_id="s1",
+                reason=HandoffReason.asked,
+                detail=text,
+            )
+            return take_queue_position(session=session, conversation=conversation, now=utcnow())
+
+        return [{"text": f"已为您转接人工客服，您是第 {act(session_factory, flag)} 位"}]
+
+    rasa.reply_to = handed_over
+    assert await say(rasa, session_factory, "转人工") == ["已为您转接人工客服，您是第 1 位"]
 
 
 async def test_after_hand_back_the_form_is_reset_once_and_the_bot_answers(

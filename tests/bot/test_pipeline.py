@@ -1,10 +1,13 @@
-"""One Rasa call per inbound message, with the platform's reading of the place passed along."""
+"""The inbound pipeline: one Rasa call per message with the platform's reading of the place
+passed along; the language decided, kept on the chat and told to Rasa."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.citizens.language import chat_language
 from backend.rasa.client import TURN_PATH
 from bot.pipeline import LOCATE_CHARS, handle_inbound, located_metadata
+from bot.texts import bot_text
 from storage.models import Message
 from tests.bot.rasa_double import RasaDouble
 
@@ -40,3 +43,42 @@ def test_a_long_message_is_read_for_its_place_as_far_as_the_actions_read() -> No
     located = located_metadata("福田区" + "很" * 6000)["located"]
     assert len(located["text"]) == LOCATE_CHARS
     assert located["place"]["district"] == "福田区"
+
+
+async def test_the_language_goes_to_rasa_and_stays_with_the_chat(
+    rasa: RasaDouble, session_factory: sessionmaker[Session]
+) -> None:
+    client = rasa.client()
+
+    async def say(text: str) -> list[str]:
+        replies = await handle_inbound(
+            rasa=client, channel="web", chat_id="p-1", text=text, session_factory=session_factory
+        )
+        return [reply.text or "" for reply in replies]
+
+    await say("the bins near my home are overflowing")
+    await say("13812345678")
+    await say("/affirm")
+    blank = await say("\u0007  ")
+    await say("路灯坏了")
+
+    assert [m["metadata"]["language"] for m in rasa.messages] == ["en", "en", "en", "zh"]
+    assert blank == [bot_text("blank_message", language="en")]
+    with session_factory() as session:
+        assert chat_language(session=session, channel="web", chat_id="p-1") == "zh"
+
+
+async def test_when_rasa_is_down_the_apology_is_in_the_chats_language(
+    rasa: RasaDouble, session_factory: sessionmaker[Session]
+) -> None:
+    rasa.down = True
+
+    replies = await handle_inbound(
+        rasa=rasa.client(),
+        channel="web",
+        chat_id="p-2",
+        text="is anyone there?",
+        session_factory=session_factory,
+    )
+
+    assert [reply.text for reply in replies] == [bot_text("rasa_unavailable", language="en")]

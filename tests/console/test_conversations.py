@@ -83,10 +83,29 @@ def test_a_second_operator_is_told_who_holds_it(console_client: TestClient) -> N
     console_client.post(f"{CHAT}/claim", data={"csrf_token": token})
     other = TestClient(console_client.app, base_url="http://testserver")
     other_token = log_in(other, "boss")
-    refused = other.post(f"{CHAT}/claim", data={"csrf_token": other_token})
-    assert "held by op" in refused.text
+    page = other.get(CHAT)
+    assert 'id="claim"' not in page.text and "由 op 接待中，您不能接管" in page.text
+    refused = other.post(f"{CHAT}/claim", data={"csrf_token": other_token})  # from a stale page
+    assert "该会话已由 op 接管" in refused.text and "held by" not in refused.text
     not_holder = other.post(f"{CHAT}/messages", data={"text": "插话", "csrf_token": other_token})
     assert 'data-role="operator"' not in not_holder.text
+    assert "只有接待人才能操作：该会话由 op 接待" in not_holder.text
+
+
+def test_the_live_fragment_withdraws_take_over_once_another_operator_holds_it(
+    console_client: TestClient,
+) -> None:
+    _flag(console_client)
+    other = TestClient(console_client.app, base_url="http://testserver")
+    log_in(other, "boss")
+    before = other.get(f"{CHAT}/transcript", headers={"HX-Request": "true"})
+    assert 'id="claim"' in before.text
+    token = log_in(console_client, "op")
+    console_client.post(f"{CHAT}/claim", data={"csrf_token": token})
+    after = other.get(f"{CHAT}/transcript", headers={"HX-Request": "true"})
+    assert 'id="claim"' not in after.text and 'data-testid="held-by-other"' in after.text
+    mine = console_client.get(f"{CHAT}/transcript", headers={"HX-Request": "true"})
+    assert 'id="claim-box"' not in mine.text
 
 
 def test_the_operator_files_and_corrects_a_ticket(console_client: TestClient) -> None:

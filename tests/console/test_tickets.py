@@ -5,7 +5,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from storage.models import OutboxEvent, StaffRole
+from storage.models import OutboxEvent, Rating, StaffRole, Ticket
 from tests.backend.api.routes.conftest import ADMIN, create
 from tests.console.conftest import add_user, log_in, other_department
 
@@ -73,6 +73,19 @@ def test_department_accepts_then_resolves_with_a_note_to_the_citizen(
     with factory() as session:
         texts = [row.payload.get("text", "") for row in session.scalars(select(OutboxEvent))]
     assert any("已协调停工" in text for text in texts)  # the citizen is told, through the outbox
+
+
+def test_ratings_show_their_round_from_one(console_client: TestClient) -> None:
+    number = _ticket(console_client)["ticket_no"]
+    factory = console_client.app.state.session_factory  # type: ignore[attr-defined]
+    with factory.begin() as session:
+        ticket_id = session.scalar(select(Ticket.id).where(Ticket.ticket_no == number))
+        session.add(Rating(ticket_id=ticket_id, round=0, score=3))  # rated before any reopening
+        session.add(Rating(ticket_id=ticket_id, round=1, score=1))
+    log_in(console_client, "op")
+    page = console_client.get(f"/console/tickets/{number}")
+    assert page.status_code == 200
+    assert "第1轮" in page.text and "第2轮" in page.text and "第0轮" not in page.text
 
 
 def test_department_cannot_act_on_other_departments_tickets(console_client: TestClient) -> None:

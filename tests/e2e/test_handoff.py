@@ -4,7 +4,7 @@ message reaches it, and after hand-back the half-filled complaint is gone and th
 import httpx
 import pytest
 
-from tests.e2e.conftest import Platform, say
+from tests.e2e.live import Platform, say
 from tests.e2e.test_webchat_progress import poll_until, says
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,7 @@ import re
 import httpx
 import pytest
 
-from tests.e2e.conftest import Platform, say
+from tests.e2e.live import Platform, file_new_if_offered, say
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +33,7 @@ def filed_ticket(platform: Platform, replies: list[dict]) -> dict:
 def test_one_rich_message_and_one_confirmation_file_a_complete_ticket(
     platform: Platform, web_session: httpx.Client
 ) -> None:
-    replies = say(platform, web_session, RICH_REPORT)
+    replies = file_new_if_offered(platform, web_session, say(platform, web_session, RICH_REPORT))
     readback = replies[0]  # the very next bot message is the read-back
     for part in ("噪音扰民", "南山区粤海街道", "科技园", RICH_REPORT):
         assert part in readback["text"], readback["text"]
@@ -50,7 +50,7 @@ def test_one_rich_message_and_one_confirmation_file_a_complete_ticket(
 def test_a_free_text_correction_and_a_status_check_on_the_way(
     platform: Platform, web_session: httpx.Client
 ) -> None:
-    say(platform, web_session, RICH_REPORT)
+    file_new_if_offered(platform, web_session, say(platform, web_session, RICH_REPORT))
     corrected = say(platform, web_session, "地址改成建安一路")
     assert "宝安区新安街道 建安一路" in corrected[-1]["text"]
 
@@ -74,7 +74,9 @@ def test_a_report_without_a_place_asks_for_it_with_district_buttons(
     district = button(replies, "福田区")
     asked = say(platform, web_session, district["payload"])
     assert "具体位置" in asked[-1]["text"]
-    readback = say(platform, web_session, "福华三路88号")
+    readback = file_new_if_offered(
+        platform, web_session, say(platform, web_session, "福华三路88号")
+    )
     assert "福田区" in readback[-1]["text"] and "福华三路88号" in readback[-1]["text"]
     cancelled = say(platform, web_session, button(readback, "取消")["payload"])
     assert "已取消" in cancelled[0]["text"]

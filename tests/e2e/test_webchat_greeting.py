@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tests.e2e.conftest import Platform, say
+from tests.e2e.live import Platform, say
 
 pytestmark = pytest.mark.e2e
 

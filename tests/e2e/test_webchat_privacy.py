@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.conftest import Platform, say
+from tests.e2e.live import Platform, file_new_if_offered, say
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,9 @@ def test_asking_about_another_sessions_ticket_is_answered_as_not_found(
     platform: Platform, citizens: tuple[httpx.Client, ...]
 ) -> None:
     owner, stranger, third = citizens
-    replies = say(platform, owner, "粤海街道科技园这边有个工地每天晚上十一点还在打桩")
+    replies = file_new_if_offered(
+        platform, owner, say(platform, owner, "粤海街道科技园这边有个工地每天晚上十一点还在打桩")
+    )
     [confirm] = [b for r in replies for b in r["buttons"] if b["title"] == "确认提交"]
     filed = say(platform, owner, confirm["payload"])
     ticket_no = next(m.group(0) for r in filed if (m := TICKET_NO.search(r["text"] or "")))

@@ -47,9 +47,12 @@ CITIZEN_SIDE: frozenset[str] = frozenset(
         "GET /api/v1/tickets/{ticket_no}",
         "POST /api/v1/tickets/{ticket_no}/transitions",
         "POST /api/v1/tickets/{ticket_no}/rating",
+        "POST /api/v1/tickets/similar",
+        "POST /api/v1/tickets/{ticket_no}/follow",
         "GET /api/v1/citizens/{channel}/{chat_id}/tickets",
         "POST /api/v1/conversations/{channel}/{chat_id}/needs-human",
         "GET /api/v1/catalogue",
+        "GET /api/v1/catalogue/urgent",
         "POST /api/v1/locate",
         "POST /api/v1/understand",
     }
@@ -62,7 +65,13 @@ CONSOLE_SESSION_ONLY: frozenset[str] = frozenset(
 """Console posts that need no login, only the CSRF token of the browser's session (403)."""
 
 PARAMETER = re.compile(r"\{(\w+)\}")
-SAMPLES = {"format": "json", "channel": "telegram", "chat_id": "1001", "service_code": "noise"}
+SAMPLES = {
+    "format": "json",
+    "channel": "telegram",
+    "chat_id": "1001",
+    "service_code": "noise",
+    "cluster_id": "1",
+}
 
 
 def _routes() -> list[str]:

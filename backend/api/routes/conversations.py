@@ -9,10 +9,10 @@ from fastapi import APIRouter, Query
 
 from backend.api.auth import CitizenSideDep, StaffDep
 from backend.api.deps import SessionDep, SettingsDep
-from backend.conversations.schemas import ConversationOut, NeedsHumanRequest
+from backend.conversations.schemas import NeedsHumanOut, NeedsHumanRequest
 from backend.handoff.filing import correct_ticket, file_for_citizen
 from backend.handoff.queries import chat_summary, list_conversations, parse_state, transcript
-from backend.handoff.relay import send_operator_message
+from backend.handoff.relay import send_operator_message, take_queue_position
 from backend.handoff.schemas import (
     ConversationSummaryOut,
     OperatorMessageIn,
@@ -24,21 +24,24 @@ from backend.handoff.schemas import (
 )
 from backend.handoff.service import claim, release, request_human
 from backend.tickets.schemas import TicketSummary
-from storage.models import Channel, HandoffReason
+from storage.models import Channel, HandoffReason, utcnow
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 corrections = APIRouter(prefix="/api/v1/tickets", tags=["conversations"])
 
 
-@router.post("/{channel}/{chat_id}/needs-human", response_model=ConversationOut)
+@router.post("/{channel}/{chat_id}/needs-human", response_model=NeedsHumanOut)
 def post_needs_human(
     channel: Channel,
     chat_id: str,
     body: NeedsHumanRequest,
     session: SessionDep,
     actor: CitizenSideDep,
-) -> ConversationOut:
-    """Mark the chat's conversation as waiting for a human operator (转人工)."""
+) -> NeedsHumanOut:
+    """Mark the chat's conversation as waiting for a human operator (转人工).
+
+    `queue_position` is the citizen's place in the queue when this call starts the wait: the
+    caller tells the citizen (the platform then does not send its own queue notice)."""
     conversation = request_human(
         session=session,
         channel=channel,
@@ -46,7 +49,8 @@ def post_needs_human(
         reason=HandoffReason(body.kind),
         detail=body.reason,
     )
-    return ConversationOut.of(conversation)
+    position = take_queue_position(session=session, conversation=conversation, now=utcnow())
+    return NeedsHumanOut.of_queue(conversation, queue_position=position)
 
 
 @router.get("", response_model=list[ConversationSummaryOut])

@@ -6,7 +6,9 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from backend.api.auth import CitizenSideDep
+from backend.api.deps import SessionDep
 from backend.inputs import RequiredText
+from backend.nluloop.models import active_model
 from backend.rasa.client import RasaClient
 from backend.understanding import understand
 
@@ -44,12 +46,19 @@ class UnderstandOut(BaseModel):
     service_code: str | None
     location: LocationOut
     entities: list[dict[str, Any]]
+    model_id: int | None = Field(
+        default=None, description="the registered NLU model that answered (admins' NLU loop)"
+    )
 
 
 @router.post("/understand", response_model=UnderstandOut)
 async def post_understand(
-    body: UnderstandIn, actor: CitizenSideDep, rasa: Annotated[RasaClient, Depends(get_rasa)]
+    body: UnderstandIn,
+    actor: CitizenSideDep,
+    session: SessionDep,
+    rasa: Annotated[RasaClient, Depends(get_rasa)],
 ) -> dict[str, Any]:
     """Act (report, inquiry, check_status, …), intent, confidence, service_code, location."""
     result = await understand(rasa=rasa, text=body.text.strip())
-    return result.to_dict()
+    model = active_model(session=session)
+    return {**result.to_dict(), "model_id": model.id if model is not None else None}

@@ -87,3 +87,52 @@ async def test_when_no_server_answers_the_turn_is_unavailable() -> None:
     )
     with pytest.raises(RasaUnavailable):
         await client.send_turn(sender_id="web:x", text="吵")
+
+
+async def test_with_the_action_server_down_no_turn_is_sent_to_rasa() -> None:
+    """Rasa would run the turn without its actions (their events lost): it must not see it."""
+    seen: list[str] = []
+    actions_up = True
+
+    def services(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.url.host}{request.url.path}")
+        if request.url.host == "actions":
+            return httpx.Response(200 if actions_up else 503, json={"status": "ok"})
+        return httpx.Response(200, json={"messages": [{"recipient_id": "web:x", "text": "你好"}]})
+
+    client = RasaClient(
+        http=httpx.AsyncClient(transport=httpx.MockTransport(services)),
+        base_url="http://rasa",
+        action_server_url="http://actions",
+    )
+    turn = await client.send_turn(sender_id="web:x", text="你好")
+    assert [r.text for r in turn.replies] == ["你好"]
+    actions_up = False
+    with pytest.raises(RasaUnavailable, match="action server is down"):
+        await client.send_turn(sender_id="web:x", text="噪音")
+    with pytest.raises(RasaUnavailable):
+        await client.trigger_intent(sender_id="web:x", intent="ticket_event")
+    assert seen == [
+        "actions/health",
+        "rasa/webhooks/suban/turn",
+        "actions/health",
+        "actions/health",
+    ]
+
+
+async def test_a_new_model_is_loaded_by_every_rasa_server_and_status_asks_the_first() -> None:
+    seen: list[str] = []
+
+    def rasa(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.method} {request.url.host}{request.url.path}")
+        return httpx.Response(200, json={"model_file": "new.tar.gz"})
+
+    client = RasaClient(
+        http=httpx.AsyncClient(transport=httpx.MockTransport(rasa)),
+        base_url="http://r1",
+        more_urls=["http://r2"],
+    )
+    async with client.switch.closed():
+        await client.load_model(model_file="new.tar.gz", timeout_seconds=5)
+    assert (await client.status())["model_file"] == "new.tar.gz"
+    assert seen == ["PUT r1/model", "PUT r2/model", "GET r1/status"]

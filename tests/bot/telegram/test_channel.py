@@ -48,14 +48,19 @@ async def test_polling_sets_the_menu_and_handles_queued_updates(
         assert channel.application.updater is not None
         assert channel.application.updater.running
     methods = [call.method for call in bot_api.calls]
-    assert methods[:3] == ["getMe", "setMyCommands", "deleteWebhook"]
-    assert [c["command"] for c in bot_api.commands] == [
-        "start",
-        "status",
-        "human",
-        "cancel",
-        "help",
-    ]
+    assert methods[:4] == ["getMe", "setMyCommands", "setMyCommands", "deleteWebhook"]
+    chinese, english = [call.params for call in bot_api.calls if call.method == "setMyCommands"]
+    assert "language_code" not in chinese
+    assert english["language_code"] == "en"
+    for menu in (chinese, english):
+        assert [c["command"] for c in menu["commands"]] == [
+            "start",
+            "status",
+            "human",
+            "cancel",
+            "help",
+        ]
+    assert english["commands"][2]["description"] == "Talk to a person"
     assert rasa.texts == ["你好"]
     assert bot_api.sent(chat_id=1001)[0].params["text"] == "收到：你好"
 

@@ -9,6 +9,12 @@ def test_the_menu_lists_the_five_commands_with_chinese_descriptions() -> None:
     assert all(c.description for c in menu)
 
 
+def test_the_english_menu_has_the_same_commands_in_english() -> None:
+    chinese, english = command_menu(), command_menu("en")
+    assert [c.command for c in english] == [c.command for c in chinese]
+    assert all(c.description.isascii() and c.description for c in english)
+
+
 def test_a_ticket_number_argument_becomes_the_ticket_entity() -> None:
     status = command_book().get("status")
     assert status is not None

@@ -43,6 +43,21 @@ def test_department_staff_see_only_chats_of_their_tickets(app_client: TestClient
     assert chats(other) == []
 
 
+def test_needs_human_gives_the_place_in_the_queue_once_per_wait(app_client: TestClient) -> None:
+    def flag(chat: str) -> int | None:
+        response = app_client.post(
+            f"/api/v1/conversations/web/{chat}/needs-human",
+            json={"reason": "转人工"},
+            headers=SERVICE,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()["queue_position"]
+
+    assert flag("first001") == 1
+    assert flag("second02") == 2
+    assert flag("first001") is None  # already told: nobody tells it again
+
+
 def test_an_empty_reason_is_refused(app_client: TestClient) -> None:
     response = app_client.post(
         "/api/v1/conversations/web/abc12345/needs-human", json={}, headers=SERVICE

@@ -1,0 +1,1 @@
+"""The admins' NLU loop: inbox of real messages, examples, trainings, models and activation."""

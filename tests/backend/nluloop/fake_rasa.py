@@ -1,0 +1,40 @@
+"""A stand-in for the Rasa runtime's python, for the runner's tests (the real training is in
+test_real_training.py): `-m rasa train …` writes a model file and logs like Rasa;
+`…/nlu_predict.py …` writes held-out parses, wrong for the intents `wrong.json` names."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def option(name: str) -> str:
+    return sys.argv[sys.argv.index(name) + 1]
+
+
+def train() -> int:
+    print("Starting to train component 'LinearIntentClassifier'.", flush=True)
+    for percent in (10, 50, 100):
+        print(f"Epochs: {percent}%|####| {percent}/100", flush=True)
+    print("Finished training component 'LinearIntentClassifier'.", flush=True)
+    if os.environ.get("FAKE_RASA_FAIL"):
+        print("rasa.shared.exceptions.InvalidConfigException: broken", flush=True)
+        return 1
+    Path(option("--out"), option("--fixed-model-name") + ".tar.gz").write_bytes(b"model")
+    return 0
+
+
+def predict() -> int:
+    model = Path(option("--model"))
+    wrong = json.loads((Path(__file__).parent / "wrong.json").read_text()).get(model.name, [])
+    lines = []
+    for text, intent in json.loads((Path(__file__).parent / "heldout.json").read_text()):
+        guess = "other" if intent in wrong else intent
+        parse = {"text": text, "intent": {"name": guess, "confidence": 0.9}, "entities": []}
+        lines.append(json.dumps({"text": text, "intent": intent, "entities": [], "parse": parse}))
+    Path(option("--out")).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(train() if sys.argv[1:3] == ["-m", "rasa"] else predict())
