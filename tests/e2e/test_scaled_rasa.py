@@ -13,8 +13,13 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from backend.settings import Settings
-from tests.e2e.stack import RasaStack, free_port, running_rasa_stack, serving_platform
+from tests.e2e.stack import (
+    RasaStack,
+    free_port,
+    running_rasa_stack,
+    serving_platform,
+    stack_settings,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.scaled]
 
@@ -60,18 +65,12 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RasaStack
         endpoints="nlu/endpoints.scaled.yml",
         extra_env=env,
     ) as stack:
-        settings = Settings(
+        settings = stack_settings(
+            stack=stack,
+            port=port,
             database_url=f"sqlite:///{tmp_path_factory.mktemp('scaled-db') / 'suban.db'}",
-            rasa_url=stack.rasa_url,
+            admin_token=ADMIN_TOKEN,
             rasa_urls=",".join(stack.rasa_urls),
-            rasa_token=stack.rasa_token,
-            service_api_token=stack.service_api_token,
-            action_server_url=stack.action_server_url,
-            platform_port=port,
-            public_base_url=url,
-            admin_api_token=ADMIN_TOKEN,
-            secret_key="scaled-secret-key-for-web-chat-cookies",
-            _env_file=None,
         )
         with serving_platform(settings):
             yield stack, url
