@@ -26,7 +26,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 # full cache evicts it, so an unchanged model would be retrained on every start.
 export RASA_MAX_CACHE_SIZE ?= 5000
 
-.PHONY: help setup secrets train run test lint rasa-check browsers eval-nlu eval-dialogue bench clean admin
+.PHONY: run-scaled redis help setup secrets train run test lint rasa-check browsers eval-nlu eval-dialogue bench clean admin
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -44,6 +44,28 @@ run: train secrets  ## start Rasa, the action server and the platform, restartin
 	@echo "==> starting Rasa :$(RASA_PORT), actions :$(ACTION_SERVER_PORT), platform :$(PLATFORM_PORT)"
 	@echo "    web chat: http://127.0.0.1:$(PLATFORM_PORT)/chat   health: http://127.0.0.1:$(PLATFORM_PORT)/healthz"
 	@$(VENV)/python -m suban supervise -f Procfile -e .env,$(SECRETS)
+
+# `make run-scaled` (Procfile.scaled): PostgreSQL for the platform and Rasa's conversations, Redis
+# for Rasa's locks. Override any of these on the command line or in the environment.
+SCALED_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/suban
+run-scaled: export DATABASE_URL := $(or $(DATABASE_URL),$(SCALED_DATABASE_URL))
+run-scaled: export RASA_TRACKER_DB := $(or $(SCALED_TRACKER_DB),suban_trackers)
+run-scaled: export RASA_TRACKER_HOST ?= 127.0.0.1
+run-scaled: export RASA_TRACKER_PORT ?= 5432
+run-scaled: export RASA_TRACKER_USER ?= postgres
+run-scaled: export RASA_TRACKER_PASSWORD ?=
+run-scaled: export RASA_TRACKER_LOGIN_DB ?= postgres
+run-scaled: export REDIS_HOST ?= 127.0.0.1
+run-scaled: export REDIS_PORT ?= 6379
+run-scaled: export REDIS_DB ?= 1
+
+redis:  ## make sure Redis answers (installs Debian's redis-server and starts it when needed)
+	@scripts/ensure-redis.sh
+
+run-scaled: train secrets redis  ## two Rasa, two action servers, two platforms (Procfile.scaled)
+	@echo "==> Rasa :5005 :5006, actions :5055 :5056, platform :8000 :8001 on $${DATABASE_URL%%@*}@…"
+	@$(WITH_SECRETS) .venv-rasa/bin/python -m nlu.prepare_stores nlu/endpoints.scaled.yml
+	@$(VENV)/python -m suban supervise -f Procfile.scaled -e .env,$(SECRETS)
 
 # `make admin USER=name`: only a USER given on the command line counts (the shell's is the login).
 USER_NAME := $(if $(filter command line,$(origin USER)),$(USER),)
@@ -79,8 +101,11 @@ eval-nlu: setup  ## NLU report (held-out, 5-fold CV, baseline, place accuracy) u
 eval-dialogue: train  ## scripted citizens through the web chat on the real stack; var/reports/dialogue
 	$(VENV)/python -m scripts.eval_dialogue --out $(DIALOGUE_REPORT)
 
-bench: setup secrets  ## speed and memory benchmarks, reports under var/reports/bench
+# `make bench BENCH_ARGS="--citizens 50 --think 5-10 --phases chat"`; see scripts/bench_load.py
+BENCH_ARGS ?=
+bench: train secrets redis  ## speed, memory and load benchmarks, reports under var/reports/bench
 	$(WITH_SECRETS) $(VENV)/python scripts/bench.py
+	$(VENV)/python -m scripts.bench_load $(BENCH_ARGS)
 
 clean:  ## remove trained models and reports (keeps the environments)
 	rm -rf var/models var/reports

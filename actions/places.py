@@ -73,12 +73,26 @@ def place_from_located(body: Optional[Dict[str, Any]]) -> Place:
     )
 
 
-async def locate(client: BackendClient, text: str) -> Optional[Dict[str, Any]]:
-    """The platform's reading of the text (`/api/v1/locate`), or None when it cannot say."""
+async def locate(
+    client: BackendClient, text: str, known: Optional[Dict[str, Any]] = None
+) -> Optional[Dict[str, Any]]:
+    """The platform's reading of the text, or None when it cannot say.
+
+    The platform reads the place of every message it passes to Rasa and sends it along
+    (metadata `located`: the text read and the answer); for that text no `/api/v1/locate`
+    call is made. Any other text is asked for.
+    """
     if not text.strip():
         return None
+    head = text[:MAX_LOCATE_CHARS]
+    if (
+        isinstance(known, dict)
+        and known.get("text") == head
+        and isinstance(known.get("place"), dict)
+    ):
+        return known["place"]
     try:
-        return await client.locate(text=text[:MAX_LOCATE_CHARS])
+        return await client.locate(text=head)
     except (BackendUnavailable, BackendRejected) as exc:
         log.warning("locate failed for %r: %s", text, exc)
         return None
@@ -91,7 +105,8 @@ async def place_in(client: BackendClient, utterance: Utterance) -> Place:
     the NLU entities are used for channel payloads (a location pin) and when the platform
     cannot be reached.
     """
-    body = await locate(client, utterance.free_text) if utterance.free_text else None
+    text = utterance.free_text
+    body = await locate(client, text, utterance.metadata.get("located")) if text else None
     if body is None:
         return place_from_entities(utterance)
     return place_from_located(body)
@@ -117,7 +132,7 @@ async def address_in(client: BackendClient, utterance: Utterance) -> Place:
     """The answer to "where?": the resolver's area, with the citizen's own words as the
     address detail ("福田区华强花园3栋" → 华强花园3栋, "新安三路和建安一路路口" as written)."""
     answer = utterance.free_text
-    body = await locate(client, answer) if answer else None
+    body = await locate(client, answer, utterance.metadata.get("located")) if answer else None
     place = place_from_located(body) if body is not None else place_from_entities(utterance)
     if not answer:
         return place

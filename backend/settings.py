@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
 
     rasa_url: str = "http://127.0.0.1:5005"
+    # Several Rasa servers sharing one tracker store and lock store (README "Scaling out"),
+    # comma-separated; each conversation goes to the same one while it is up. Overrides RASA_URL.
+    rasa_urls: str | None = None
     rasa_token: str | None = None
     action_server_url: str = "http://127.0.0.1:5055"
     health_timeout_seconds: float = 2.0

@@ -18,6 +18,7 @@ from backend.handoff.relay import (
 from backend.handoff.service import request_human
 from backend.handoff.triggers import reason_in_text, reason_label
 from backend.inputs import clean_text
+from backend.places import InvalidTextError, locate_text
 from backend.rasa.client import RasaClient, RasaUnavailable
 from backend.rasa.replies import BotReply
 from bot.texts import bot_text
@@ -46,13 +47,14 @@ async def handle_inbound(
     (`keep_when_unavailable`) raise `RasaUnavailable` so the caller keeps the message for later
     (the exchange is then recorded when it is answered).
 
-    With a `session_factory`, the exchange is recorded with what the NLU understood, and the
-    hand-over applies: a chat held by an operator gets no bot reply (its message goes to the
-    operator with an NLU hint from `/model/parse`, which leaves Rasa's conversation alone);
-    urgent or angry wording puts the chat in the operators' queue, and the citizen is told
-    their place in it once. A message with nothing in it once control characters are stripped
-    gets a prompt and never reaches Rasa (its intent classifier fails on a text without
-    features, which looked like an outage).
+    One Rasa call per message (`/turn`: the replies and the NLU's parse), with the platform's
+    reading of the place in the metadata for the action server. With a `session_factory`, the
+    exchange is recorded with what the NLU understood, and the hand-over applies: a chat held
+    by an operator gets no bot reply (its message goes to the operator with an NLU hint from
+    `/model/parse`, which leaves Rasa's conversation alone); urgent or angry wording puts the
+    chat in the operators' queue, and the citizen is told their place in it once. A message
+    with nothing in it once control characters are stripped gets a prompt and never reaches
+    Rasa (its intent classifier fails on a text without features, which looked like an outage).
     """
     text = clean_text(text).strip()
     language = await _language(session_factory, channel, str(chat_id), text)
@@ -73,7 +75,7 @@ async def handle_inbound(
     try:
         if turn is not None and turn.bot_reset_pending and turn.conversation_id is not None:
             await _reset_bot(rasa, session_factory, conversation_id, turn.conversation_id)
-        replies = await rasa.send_message(
+        turn_reply = await rasa.send_turn(
             sender_id=conversation_id,
             text=text,
             metadata={
@@ -81,10 +83,11 @@ async def handle_inbound(
                 "chat_id": chat,
                 **(metadata or {}),
                 "language": language,
+                **located_metadata(text),
             },
         )
-        if session_factory is not None:
-            nlu = _nlu_summary(await rasa.latest_message(sender_id=conversation_id))
+        replies = turn_reply.replies
+        nlu = _nlu_summary(turn_reply.nlu)
     except RasaUnavailable:
         log.exception("Rasa unavailable for %s", conversation_id)
         if keep_when_unavailable:
@@ -94,6 +97,21 @@ async def handle_inbound(
         replies += await _queue_notice(session_factory, channel, chat)
         await _record(session_factory, channel, chat, text, nlu, replies)
     return replies
+
+
+# The action server reads places from at most this many characters (actions/places.py).
+LOCATE_CHARS = 2000
+
+
+def located_metadata(text: str) -> dict[str, Any]:
+    """The platform's reading of the place in the message, passed to the action server with
+    it (`metadata.located`), which then needs no `/api/v1/locate` call back for this text."""
+    head = text[:LOCATE_CHARS]
+    try:
+        place = locate_text(text=head).to_dict()
+    except InvalidTextError:
+        return {}
+    return {"located": {"text": head, "place": place}}
 
 
 async def _turn(

@@ -11,7 +11,7 @@ from backend.api.errors import install_error_handlers
 from backend.api.http_hygiene import LimitRequestBody, RefuseControlCharacters, SecurityHeaders
 from backend.api.router import api_router
 from backend.nluloop.trainings import fail_abandoned
-from backend.rasa.client import RasaClient
+from backend.rasa.client import RasaClient, rasa_base_urls
 from backend.scheduler import start_background_jobs
 from backend.seed import seed_reference_data
 from backend.settings import Settings, get_settings
@@ -41,12 +41,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             fail_abandoned(session=session)
         async with httpx.AsyncClient(timeout=settings.rasa_timeout_seconds) as http:
             app.state.http = http
+            first, *more = rasa_base_urls(rasa_url=settings.rasa_url, rasa_urls=settings.rasa_urls)
             app.state.rasa = RasaClient(
                 http=http,
-                base_url=settings.rasa_url,
+                base_url=first,
                 token=settings.rasa_token,
                 action_server_url=settings.action_server_url,
                 health_timeout_seconds=settings.health_timeout_seconds,
+                more_urls=more,
             )
             async with running_channels(
                 settings=settings, rasa=app.state.rasa, session_factory=app.state.session_factory

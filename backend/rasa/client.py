@@ -2,7 +2,9 @@
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+import zlib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 import httpx
@@ -18,8 +20,31 @@ class RasaUnavailable(Exception):
 
 
 # Rasa's REST channel behind RASA_TOKEN (nlu/channels/secure_rest.py); Rasa's plain `rest`
-# channel is not served: it would let anyone talk as any sender.
-CHANNEL_PATH = "/webhooks/suban/webhook"
+# channel is not served: it would let anyone talk as any sender. Its `/turn` answers the replies
+# and the NLU parse in one call (its `/webhook`, Rasa's REST shape, is what the benchmark uses).
+TURN_PATH = "/webhooks/suban/turn"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What Rasa answered to one message: the bot's replies and what the NLU understood."""
+
+    replies: list[BotReply]
+    nlu: dict[str, Any]
+
+
+def rasa_base_urls(*, rasa_url: str, rasa_urls: str | None) -> list[str]:
+    """The Rasa servers to use: RASA_URLS (comma-separated) when set, else RASA_URL."""
+    urls = [url.strip().rstrip("/") for url in (rasa_urls or "").split(",") if url.strip()]
+    return urls or [rasa_url.rstrip("/")]
+
+
+def sticky_order(urls: Sequence[str], sender_id: str) -> list[str]:
+    """The servers to try for a conversation: always the same first one (its turns stay on one
+    process while it is up), then the others in turn. With a shared tracker and lock store any
+    process can serve any turn; stickiness only spreads conversations evenly."""
+    start = zlib.crc32(sender_id.encode("utf-8")) % len(urls)
+    return [*urls[start:], *urls[:start]]
 
 
 P = ParamSpec("P")
@@ -61,35 +86,52 @@ class RasaClient:
         token: str | None = None,
         action_server_url: str | None = None,
         health_timeout_seconds: float = 2.0,
+        more_urls: Sequence[str] = (),
     ) -> None:
         self._http = http
         self._base_url = base_url.rstrip("/")
+        self._urls = [self._base_url, *(u.rstrip("/") for u in more_urls if u.rstrip("/"))]
         self._action_server_url = action_server_url.rstrip("/") if action_server_url else None
         self._health_timeout = health_timeout_seconds
         self._params = {"token": token} if token else {}
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.switch = ModelSwitch(max_wait_seconds=SWITCH_MAX_WAIT_SECONDS)
 
+    def _url_for(self, sender_id: str) -> str:
+        """The conversation's own Rasa server (several: RASA_URLS)."""
+        return sticky_order(self._urls, sender_id)[0]
+
     @_through_switch
-    async def send_message(
+    async def send_turn(
         self, *, sender_id: str, text: str, metadata: dict[str, Any] | None = None
-    ) -> list[BotReply]:
-        """Deliver one inbound message and return the bot's replies in order."""
+    ) -> Turn:
+        """Deliver one inbound message; the bot's replies and the NLU's parse, in one call.
+
+        With several Rasa servers, the conversation's own server first; a server that refuses
+        the connection (down: the message never reached it) passes the turn to the next.
+        """
         await self._require_action_server()
         body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
-        try:
-            response = await self._http.post(
-                f"{self._base_url}{CHANNEL_PATH}", json=body, headers=self._headers
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(f"Rasa REST webhook failed: {exc}") from exc
-        replies = [BotReply.from_rasa(message) for message in response.json()]
+        order = sticky_order(self._urls, sender_id)
+        for index, base_url in enumerate(order):
+            try:
+                response = await self._http.post(
+                    f"{base_url}{TURN_PATH}", json=body, headers=self._headers
+                )
+                response.raise_for_status()
+                answer = response.json()
+                break
+            except httpx.ConnectError as exc:
+                if index + 1 == len(order):
+                    raise RasaUnavailable(f"no Rasa server answered: {exc}") from exc
+                log.warning("Rasa at %s refused the connection; trying the next", base_url)
+            except (httpx.HTTPError, ValueError) as exc:
+                raise RasaUnavailable(f"Rasa turn failed: {exc}") from exc
+        replies = [BotReply.from_rasa(message) for message in answer.get("messages") or []]
         if not replies:
-            # The REST channel swallows errors and answers `200 []`: treat silence as a failure.
             log.warning("Rasa answered no message to %r from %s", text, sender_id)
             raise RasaUnavailable("Rasa answered with no message")
-        return replies
+        return Turn(replies=replies, nlu=answer.get("nlu") or {})
 
     @_through_switch
     async def trigger_intent(
@@ -99,7 +141,7 @@ class RasaClient:
         await self._require_action_server()
         try:
             response = await self._http.post(
-                f"{self._base_url}/conversations/{sender_id}/trigger_intent",
+                f"{self._url_for(sender_id)}/conversations/{sender_id}/trigger_intent",
                 json={"name": intent, "entities": entities or {}},
                 params=self._params,
             )
@@ -121,19 +163,6 @@ class RasaClient:
             response.raise_for_status()
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"the action server is down: {exc!r}") from exc
-
-    @_through_switch
-    async def latest_message(self, *, sender_id: str) -> dict[str, Any]:
-        """What the NLU understood of the conversation's latest user message (intent, entities)."""
-        try:
-            response = await self._http.get(
-                f"{self._base_url}/conversations/{sender_id}/tracker",
-                params={**self._params, "include_events": "NONE"},
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(f"Rasa tracker failed: {exc}") from exc
-        return response.json().get("latest_message") or {}
 
     @_through_switch
     async def parse(self, *, text: str) -> dict[str, Any]:
@@ -167,7 +196,7 @@ class RasaClient:
         a form; nothing is said to the citizen."""
         try:
             response = await self._http.post(
-                f"{self._base_url}/conversations/{sender_id}/tracker/events",
+                f"{self._url_for(sender_id)}/conversations/{sender_id}/tracker/events",
                 json=events,
                 params={**self._params, "include_events": "NONE"},
             )
@@ -186,14 +215,21 @@ class RasaClient:
 
     async def load_model(self, *, model_file: str, timeout_seconds: float) -> None:
         """Make Rasa load another model (`PUT /model`; Rasa answers once it is loaded). Call it
-        inside `switch.closed()` so citizens' messages wait instead of timing out."""
-        try:
-            response = await self._http.put(
-                f"{self._base_url}/model",
-                json={"model_file": model_file},
-                params=self._params,
-                timeout=timeout_seconds,
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(f"Rasa did not load {model_file}: {exc}") from exc
+        inside `switch.closed()` so citizens' messages wait instead of timing out.
+
+        With several Rasa servers (RASA_URLS) every one loads it, one after the other (the
+        switch stays closed for all the loads): a conversation may be served by any of them.
+        `status` asks the first one only."""
+        for base_url in self._urls:
+            try:
+                response = await self._http.put(
+                    f"{base_url}/model",
+                    json={"model_file": model_file},
+                    params=self._params,
+                    timeout=timeout_seconds,
+                )
+                response.raise_for_status()
+            except httpx.HTTPError as exc:
+                raise RasaUnavailable(
+                    f"Rasa at {base_url} did not load {model_file}: {exc}"
+                ) from exc

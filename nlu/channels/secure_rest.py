@@ -4,13 +4,18 @@ Rasa's own `rest` channel answers anyone who can reach it, whatever `--auth-toke
 sender is whatever the body claims (`telegram:<id>`, `web:<id>`): anyone on the machine could
 talk as any citizen. This one is Rasa's `RestInput` (`/webhooks/suban/webhook`) behind an
 `Authorization: Bearer <token>` check (a header, so the token never lands in an access log).
+
+`/webhooks/suban/turn` is the platform's one call per inbound message: the same turn as
+`/webhook`, answering `{"messages": [...], "nlu": <parse>}`, so the platform needs no second
+request for what the NLU understood. The message is parsed once, here, and handed to Rasa's
+processor with its parse data (Rasa then skips its own parse).
 """
 
 import hmac
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -51,5 +56,29 @@ class SecureRestInput(RestInput):
             if bearer_matches(request.headers.get("Authorization"), self.token):
                 return None
             return response.json({"error": "unauthorized"}, status=401)
+
+        @webhook.route("/turn", methods=["POST"])
+        async def turn(request: Request) -> HTTPResponse:
+            body = request.json if isinstance(request.json, dict) else {}
+            sender, text = body.get("sender"), body.get("message")
+            metadata = body.get("metadata")
+            if not isinstance(sender, str) or not isinstance(text, str):
+                return response.json({"error": "sender and message are required"}, status=400)
+            collector = CollectingOutputChannel()
+            message = UserMessage(
+                text,
+                collector,
+                sender,
+                input_channel=self.name(),
+                metadata=metadata if isinstance(metadata, dict) else None,
+            )
+            processor = getattr(request.app.ctx.agent, "processor", None)
+            if processor is None:
+                return response.json({"error": "no model loaded"}, status=503)
+            # Errors propagate (Sanic answers 500): unlike `/webhook`'s `200 []`, the platform
+            # sees a failure as one.
+            message.parse_data = await processor.parse_message(message)
+            await on_new_message(message)
+            return response.json({"messages": collector.messages, "nlu": message.parse_data})
 
         return webhook

@@ -74,6 +74,7 @@ def make_tracker(
     active_loop: str | None = None,
     response_selector: dict[str, Any] | None = None,
     intent_ranking: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     """A tracker whose latest message is `text` with that intent and entities."""
     latest: dict[str, Any] = {
@@ -85,6 +86,8 @@ def make_tracker(
         latest["response_selector"] = response_selector
     if intent_ranking is not None:
         latest["intent_ranking"] = intent_ranking
+    if metadata is not None:
+        latest["metadata"] = metadata
     return Tracker(
         sender_id=sender_id,
         slots=dict(slots or {}),

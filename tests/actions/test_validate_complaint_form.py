@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.complaint_draft import cleared
 from actions.validate_complaint_form import ValidateComplaintForm
 from tests.actions.conftest import entity, make_tracker, slot_events, texts, user_event
-from tests.actions.fake_platform import FakePlatform
+from tests.actions.fake_platform import FakePlatform, locate
 
 RICH = "粤海街道科技园这边有个工地每天晚上十一点还在打桩"
 
@@ -53,6 +53,41 @@ async def test_a_rich_first_message_fills_everything_and_asks_for_confirmation(
     assert slots["requested_slot"] == "confirmed"
     assert dispatcher.messages == []  # the read-back is the next thing said
     assert platform.calls("/api/v1/locate")[0].content.decode() == f'{{"text":"{RICH}"}}'
+
+
+async def test_the_place_the_platform_passed_along_needs_no_call_back(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    located = {"text": RICH, "place": locate(RICH)}
+    events = await run_form(
+        dispatcher,
+        text=RICH,
+        intent="noise",
+        slots={"requested_slot": None},
+        metadata={"channel": "web", "located": located},
+    )
+    slots = slot_events(events)
+    assert (slots["district"], slots["street"], slots["address"]) == (
+        "南山区",
+        "粤海街道",
+        "科技园",
+    )
+    assert platform.calls("/api/v1/locate") == []
+
+
+async def test_a_place_passed_along_for_another_text_is_not_used(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    stale = {"text": "福田区华强北", "place": locate("福田区华强北")}
+    events = await run_form(
+        dispatcher,
+        text=RICH,
+        intent="noise",
+        slots={"requested_slot": None},
+        metadata={"located": stale},
+    )
+    assert slot_events(events)["district"] == "南山区"
+    assert len(platform.calls("/api/v1/locate")) == 1
 
 
 async def test_a_report_without_a_place_asks_for_the_district(

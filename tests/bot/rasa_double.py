@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from backend.rasa.client import CHANNEL_PATH, RasaClient
+from backend.rasa.client import TURN_PATH, RasaClient
 
 Replies = list[dict[str, Any]]
 
@@ -29,6 +29,7 @@ class RasaDouble:
     ]
     appended: list[dict[str, Any]] = field(default_factory=list)  # tracker events, by sender
     parsed: list[str] = field(default_factory=list)  # texts sent to /model/parse
+    paths: list[str] = field(default_factory=list)  # every request's path, in order
     domain: dict[str, Any] = field(
         default_factory=lambda: {
             "slots": {
@@ -52,13 +53,11 @@ class RasaDouble:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request the way Rasa's HTTP API does."""
+        self.paths.append(request.url.path)
         if self.down:
             return httpx.Response(503, text="down")
         if not self._authorized(request):
             return httpx.Response(401, json={"error": "unauthorized"})
-        if request.method == "GET" and request.url.path.endswith("/tracker"):
-            latest = self.nlu_of(self.texts[-1]) if self.messages else {}
-            return httpx.Response(200, json={"latest_message": latest})
         if request.method == "GET" and request.url.path == "/domain":
             return httpx.Response(200, json=self.domain)
         body = json.loads(request.content)
@@ -69,12 +68,13 @@ class RasaDouble:
             sender = request.url.path.split("/")[2]
             self.appended.append({"sender": sender, "events": body})
             return httpx.Response(200, json={"sender_id": sender})
-        if request.url.path == CHANNEL_PATH:
+        if request.url.path == TURN_PATH:
             self.messages.append(body)
             replies = [
                 {"recipient_id": body["sender"], **r} for r in self.reply_to(body["message"])
             ]
-            return httpx.Response(200, json=replies)
+            nlu = {"text": body["message"], **self.nlu_of(body["message"])}
+            return httpx.Response(200, json={"messages": replies, "nlu": nlu})
         if request.url.path.endswith("/trigger_intent"):
             sender = request.url.path.split("/")[2]
             self.triggers.append({"sender": sender, **body})
@@ -83,7 +83,7 @@ class RasaDouble:
 
     def _authorized(self, request: httpx.Request) -> bool:
         """Rasa's channel wants the bearer header, its HTTP API `?token=` (--auth-token)."""
-        if request.url.path == CHANNEL_PATH:
+        if request.url.path == TURN_PATH:
             return request.headers.get("Authorization") == f"Bearer {self.token}"
         return request.url.params.get("token") == self.token
 

@@ -5,6 +5,7 @@ import os
 import secrets
 import shlex
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -44,14 +45,19 @@ class RasaStack:
     rasa_token: str
     action_server_token: str
     service_api_token: str  # what the action server sends to the platform
-    programs: dict[str, Program] = field(default_factory=dict)  # "rasa", "actions"
+    rasa_urls: tuple[str, ...] = ()  # every Rasa server (several share one tracker/lock store)
+    programs: dict[str, Program] = field(default_factory=dict)  # "rasa", "rasa2"…, "actions"
 
     def pid(self, name: str) -> int:
-        """The process id of the running `rasa` or `actions` (the supervisor restarts it when
-        it dies; its shell execs it, so this is the server itself)."""
+        """The process id of the running `rasa` (`rasa2`…) or `actions` (the supervisor
+        restarts it when it dies; its shell execs it, so this is the server itself)."""
         process = self.programs[name].process
         assert process is not None
         return process.pid
+
+    def pids(self) -> dict[str, int]:
+        """Every program's current process id (for memory readings)."""
+        return {name: self.pid(name) for name in self.programs}
 
 
 # As `make run` but quicker to come back (a test waits for it) and to give up.
@@ -94,14 +100,21 @@ def wait_until(check: "callable[[], bool]", *, what: str, programs: list[Program
 
 @contextmanager
 def running_rasa_stack(
-    *, log_dir: Path, backend_url: str, model: Path = MODEL
+    *,
+    log_dir: Path,
+    backend_url: str,
+    model: Path = MODEL,
+    rasa_processes: int = 1,
+    endpoints: str = "nlu/endpoints.yml",
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[RasaStack]:
     """Run Rasa (`rasa run --enable-api --auth-token`) and the action server as the Procfile
-    does, on free ports and with fresh tokens, until the block ends."""
+    does, on free ports and with fresh tokens, until the block ends. Several Rasa processes
+    need an `endpoints` file with a shared tracker and lock store (nlu/endpoints.scaled.yml)."""
     if not model.exists():
         raise FileNotFoundError(f"{model} is missing: run `make train` (make test does) first")
     log_dir.mkdir(parents=True, exist_ok=True)
-    rasa_port, actions_port = free_port(), free_port()
+    rasa_ports, actions_port = [free_port() for _ in range(rasa_processes)], free_port()
     action_server_url = f"http://127.0.0.1:{actions_port}"
     rasa_token, action_server_token, service_api_token = (secrets.token_urlsafe(32) for _ in "abc")
     env = {
@@ -115,16 +128,27 @@ def running_rasa_stack(
         "ACTION_SERVER_TOKEN": action_server_token,
         "SERVICE_API_TOKEN": service_api_token,
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        **(extra_env or {}),
     }
     commands = {
         "actions": [str(RASA_PYTHON), "-m", "actions.server", "-p", str(actions_port)],
-        "rasa": [
+    }
+    for index, port in enumerate(rasa_ports):
+        commands["rasa" if index == 0 else f"rasa{index + 1}"] = [
             str(RASA_PYTHON), "-m", "nlu.serve", "--enable-api", "-i", "127.0.0.1",
-            "-p", str(rasa_port),
-            "--model", str(model), "--endpoints", "nlu/endpoints.yml",
+            "-p", str(port),
+            "--model", str(model), "--endpoints", endpoints,
             "--credentials", "nlu/credentials.yml",
-        ],
-    }  # fmt: skip
+        ]  # fmt: skip
+    if rasa_processes > 1:  # the shared tracker store's tables, before the processes race on them
+        subprocess.run(
+            [str(RASA_PYTHON), "-m", "nlu.prepare_stores", endpoints],
+            cwd=REPO,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=START_TIMEOUT_SECONDS,
+        )
     # Each under the supervisor `make run` uses, so a fault test can kill -9 one and see it back.
     programs = {
         name: Program(name=name, command=f"cd {shlex.quote(str(REPO))} && exec {shlex.join(cmd)}")
@@ -136,16 +160,18 @@ def running_rasa_stack(
     )
     procs = list(programs.values())
     try:
-        rasa_url = f"http://127.0.0.1:{rasa_port}"
-        wait_until(
-            lambda: bool(
-                httpx.get(f"{rasa_url}/status", params={"token": rasa_token}, timeout=2)
-                .json()
-                .get("model_file")
-            ),
-            what=f"Rasa server (log: {log_dir / 'stack.log'})",
-            programs=procs,
-        )
+        rasa_urls = tuple(f"http://127.0.0.1:{port}" for port in rasa_ports)
+        rasa_url = rasa_urls[0]
+        for url in rasa_urls:
+            wait_until(
+                lambda url=url: bool(
+                    httpx.get(f"{url}/status", params={"token": rasa_token}, timeout=2)
+                    .json()
+                    .get("model_file")
+                ),
+                what=f"Rasa server at {url} (log: {log_dir / 'stack.log'})",
+                programs=procs,
+            )
         wait_until(
             lambda: httpx.get(f"{action_server_url}/health", timeout=2).status_code == 200,
             what=f"action server (log: {log_dir / 'stack.log'})",
@@ -157,6 +183,7 @@ def running_rasa_stack(
             rasa_token=rasa_token,
             action_server_token=action_server_token,
             service_api_token=service_api_token,
+            rasa_urls=rasa_urls,
             programs=programs,
         )
     finally:

@@ -54,9 +54,8 @@ def leave_work_behind(session_factory: sessionmaker[Session]) -> None:
 
 def fake_rasa(router: respx.MockRouter) -> None:
     router.get(f"{RASA}/health").respond(200, json={"status": "ok"})
-    router.post(f"{RASA}/webhooks/suban/webhook").respond(200, json=[{"text": "收到：路灯坏了"}])
-    router.get(url__regex=rf"{RASA}/conversations/.*/tracker").respond(
-        200, json={"latest_message": {}}
+    router.post(f"{RASA}/webhooks/suban/turn").respond(
+        200, json={"messages": [{"text": "收到：路灯坏了"}], "nlu": {}}
     )
     router.post(url__regex=rf"{RASA}/conversations/.*/trigger_intent").mock(
         side_effect=lambda request: httpx.Response(

@@ -21,11 +21,28 @@ TOKEN = "rasa-test-token"
 WEBHOOK = "/webhooks/suban/webhook"
 
 
+class UpperParser:
+    """Stands in for Rasa's processor: the "intent" is the text upper-cased."""
+
+    parsed = 0
+
+    async def parse_message(self, message: UserMessage) -> dict:
+        self.parsed += 1
+        return {"text": message.text, "intent": {"name": message.text.upper()}, "entities": []}
+
+
 class EchoAgent:
-    """Stands in for Rasa's agent: answers `echo: <text>` to whoever the body names."""
+    """Stands in for Rasa's agent: answers `echo: <text>` to whoever the body names, and the
+    intent it was handed when the channel parsed the message first."""
+
+    def __init__(self) -> None:
+        self.processor = UpperParser()
 
     async def handle_message(self, message: UserMessage) -> None:
-        await message.output_channel.send_text_message(message.sender_id, f"echo: {message.text}")
+        said = f"echo: {message.text}"
+        if message.parse_data:
+            said += f" ({message.parse_data['intent']['name']})"
+        await message.output_channel.send_text_message(message.sender_id, said)
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +83,31 @@ async def test_the_platform_with_the_token_gets_the_replies(rasa: httpx.AsyncCli
     response = await rasa.post(WEBHOOK, json=BODY, headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 200
     assert response.json() == [{"recipient_id": "telegram:12345", "text": "echo: 我的工单怎么样了"}]
+
+
+async def test_one_turn_call_gives_the_replies_and_the_parse_rasa_used(
+    app: Sanic, rasa: httpx.AsyncClient
+) -> None:
+    before = app.ctx.agent.processor.parsed
+    body = {"sender": "web:abc", "message": "hi", "metadata": {"channel": "web"}}
+    response = await rasa.post(
+        "/webhooks/suban/turn", json=body, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "messages": [{"recipient_id": "web:abc", "text": "echo: hi (HI)"}],
+        "nlu": {"text": "hi", "intent": {"name": "HI"}, "entities": []},
+    }
+    assert app.ctx.agent.processor.parsed == before + 1
+
+
+async def test_the_turn_call_needs_the_token_and_a_sender(rasa: httpx.AsyncClient) -> None:
+    turn = "/webhooks/suban/turn"
+    assert (await rasa.post(turn, json=BODY)).status_code == 401
+    bad = await rasa.post(
+        turn, json={"message": "hi"}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert bad.status_code == 400
 
 
 def test_the_channel_needs_a_token() -> None:
