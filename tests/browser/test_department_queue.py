@@ -30,7 +30,7 @@ def test_a_department_user_resolves_a_ticket_and_the_citizen_is_told_and_asked_t
 ) -> None:
     citizen = WebCitizen(new_page()).open()
     ticket_no = citizen.files_a_ticket()
-    citizen.sees("派发")
+    citizen.sees("承办部门")  # one confirmation: number, department, time limit
     shot(citizen.page, "web-citizen-ticket-filed")
 
     staff = new_page()
