@@ -14,7 +14,7 @@ from backend.catalogue.service import get_active_category
 from backend.errors import Conflict, InvalidRequest
 from backend.handoff.notices import send_to_citizen
 from backend.handoff.service import ensure_operator, held_conversation, holder_name
-from backend.handoff.texts import citizen_language, handoff_text
+from backend.handoff.texts import citizen_text
 from backend.tickets.deadlines import deadlines_for
 from backend.tickets.dispatching import dispatch_by_rule
 from backend.tickets.drafts import TicketDraft
@@ -74,9 +74,7 @@ def file_for_citizen(
     send_to_citizen(
         session,
         conversation,
-        text=handoff_text(
-            "ticket_filed", language=citizen_language(conversation), ticket_no=ticket.ticket_no
-        ),
+        text=citizen_text(conversation, "ticket_filed", ticket_no=ticket.ticket_no),
         kind="ticket_filed",
         role=MessageRole.operator,
         staff_id=holder_name(actor),

@@ -12,7 +12,7 @@ from backend.auth.actor import Actor
 from backend.handoff.errors import ConversationNotFound
 from backend.handoff.notices import add_message, send_to_citizen
 from backend.handoff.service import chat_conversation, held_conversation, holder_name
-from backend.handoff.texts import citizen_language, handoff_text
+from backend.handoff.texts import citizen_text
 from storage.models import Conversation, ConversationState, Message, MessageRole, utcnow
 
 
@@ -152,7 +152,6 @@ def take_queue_notice(*, session: Session, channel: str, chat_id: str, now: date
     position = take_queue_position(session=session, conversation=conversation, now=now)
     if position is None:
         return None
-    language = citizen_language(conversation)
     if position == 1:
-        return handoff_text("queue_first", language=language, position=position)
-    return handoff_text("queue_position", language=language, ahead=position - 1)
+        return citizen_text(conversation, "queue_first", position=position)
+    return citizen_text(conversation, "queue_position", ahead=position - 1)

@@ -21,7 +21,7 @@ from backend.handoff.errors import (
 )
 from backend.handoff.events import EventKind, announce_about
 from backend.handoff.notices import add_message, send_to_citizen
-from backend.handoff.texts import citizen_language, handoff_text
+from backend.handoff.texts import citizen_text
 from storage.models import (
     ChannelIdentity,
     Conversation,
@@ -169,7 +169,7 @@ def claim(
     send_to_citizen(
         session,
         conversation,
-        text=handoff_text("operator_joined", language=citizen_language(conversation)),
+        text=citizen_text(conversation, "operator_joined"),
         kind="operator_joined",
         now=now,
     )
@@ -256,7 +256,7 @@ def release(
     send_to_citizen(
         session,
         conversation,
-        text=handoff_text("released", language=citizen_language(conversation)),
+        text=citizen_text(conversation, "released"),
         kind="released",
         now=now,
     )

@@ -31,6 +31,7 @@ def handoff_text(name: str, *, language: str = Language.zh, **values: object) ->
     return template.format(**values) if values else template
 
 
-def citizen_language(conversation: Conversation) -> str:
-    """The language the conversation's citizen is answered in."""
-    return conversation.channel_identity.language or Language.zh.value
+def citizen_text(conversation: Conversation, name: str, **values: object) -> str:
+    """The text called `name` in the language the conversation's citizen is answered in."""
+    language = conversation.channel_identity.language or Language.zh.value
+    return handoff_text(name, language=language, **values)
