@@ -1,18 +1,23 @@
-"""The platform's periodic work on APScheduler: the deadline sweep, the outbox dispatcher, the
-release of messages held by the chat rate limits, the retention of uploads and chat messages,
-the return of idle operator claims to the waiting list and the 类案 clustering job.
+"""The platform's periodic work: the deadline sweep, the outbox dispatcher, the release of
+messages held by the chat rate limits, the retention of uploads and chat messages, the return of
+idle operator claims to the waiting list and the 类案 clustering job.
 
-Both jobs are stateless (deadlines and pending messages are database rows), so a restart loses
+Every job is stateless (deadlines and pending messages are database rows), so a restart loses
 nothing and several replicas may run them side by side: rows are claimed with
 `FOR UPDATE SKIP LOCKED` on PostgreSQL.
+
+Each job is an asyncio task that sleeps on the event loop's monotonic clock between runs.
+(APScheduler's interval trigger, used before, schedules by the wall clock: a clock stepped back,
+by NTP or in a test, left every job asleep until the clock caught up again, the outbox included.)
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.clusters.detection import run_cluster_job
@@ -37,53 +42,86 @@ CLUSTER_JOB_ID = "clusters"
 STOP_GRACE_SECONDS = 10.0
 
 
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One periodic job: `work` runs every `seconds`, never two at once."""
+
+    id: str
+    seconds: float
+    work: Callable[[], Awaitable[object]]
+
+    async def run_once(self) -> None:
+        """Run the work once; a failure is logged and the next run comes as usual."""
+        try:
+            await self.work()
+        except Exception:
+            log.exception("background job %s failed; it runs again next interval", self.id)
+
+
 class BackgroundJobs:
-    """An AsyncIOScheduler plus the jobs it runs; `stop()` lets running jobs finish first."""
+    """Periodic jobs on the running event loop; `stop()` lets running work finish first.
+
+    A job waits `seconds` after a run ends before the next starts, so runs never overlap and a
+    slow run is not followed by a burst of missed ones.
+    """
 
     def __init__(self) -> None:
-        self.scheduler = AsyncIOScheduler(
-            job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
-        )
-        self._running: set[asyncio.Task[object]] = set()
+        self._jobs: dict[str, Job] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
 
     def add_job(
         self, *, job_id: str, seconds: float, work: Callable[[], Awaitable[object]]
     ) -> None:
-        """Run `work` every `seconds`; never two at once, missed runs coalesced into one."""
+        """Run `work` every `seconds` once started."""
+        if job_id in self._jobs:
+            raise ValueError(f"job {job_id!r} is already added")
+        if seconds <= 0:
+            raise ValueError(f"job {job_id!r} needs a positive interval")
+        self._jobs[job_id] = Job(id=job_id, seconds=seconds, work=work)
 
-        async def tracked() -> None:
-            task = asyncio.current_task()
-            assert task is not None
-            self._running.add(task)
-            try:
-                await work()
-            except Exception:
-                log.exception("background job %s failed; it runs again next interval", job_id)
-            finally:
-                self._running.discard(task)
-
-        self.scheduler.add_job(
-            tracked, "interval", seconds=seconds, id=job_id, max_instances=1, coalesce=True
-        )
+    def job(self, job_id: str) -> Job:
+        """The job called `job_id`."""
+        return self._jobs[job_id]
 
     @property
     def job_ids(self) -> list[str]:
-        """The ids of the scheduled jobs."""
-        return [job.id for job in self.scheduler.get_jobs()]
+        """The ids of the jobs, in the order they were added."""
+        return list(self._jobs)
+
+    @property
+    def running(self) -> bool:
+        """Whether the jobs are started and not stopped."""
+        return bool(self._tasks) and not self._stopping.is_set()
 
     def start(self) -> None:
-        """Start ticking on the running event loop."""
-        self.scheduler.start()
+        """Start every job on the running event loop; each first runs one interval from now."""
+        if self._tasks:
+            raise RuntimeError("the background jobs are already started")
+        self._tasks = [
+            asyncio.create_task(self._loop(job), name=f"job:{job.id}")
+            for job in self._jobs.values()
+        ]
+
+    async def _loop(self, job: Job) -> None:
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), timeout=job.seconds)
+            if self._stopping.is_set():
+                return
+            await job.run_once()
 
     async def stop(self) -> None:
-        """Stop scheduling, then wait (a little) for the jobs that are running to finish."""
-        if self.scheduler.running:
-            self.scheduler.pause()
-        if self._running:
-            await asyncio.wait(set(self._running), timeout=STOP_GRACE_SECONDS)
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
-            await asyncio.sleep(0)  # AsyncIOScheduler shuts down on the next loop iteration
+        """Stop scheduling, then wait (a little) for the work that is running to finish."""
+        self._stopping.set()
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(self._tasks, timeout=STOP_GRACE_SECONDS)
+        for task in pending:
+            log.warning("background job %s did not finish in time; cancelled", task.get_name())
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
 
 
 def build_background_jobs(

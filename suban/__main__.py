@@ -29,8 +29,6 @@ def serve() -> None:
     install_on_root(settings)
     # httpx logs every request URL at INFO; Telegram's URLs carry the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    # APScheduler logs every run of the two-second outbox job at INFO; failures stay visible.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     config = uvicorn.Config(
         "suban.app:create_app",
         factory=True,

@@ -1,7 +1,9 @@
 """The periodic jobs: which run, how they are configured, and that their work commits."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -16,6 +18,7 @@ from backend.scheduler import (
     RATING_JOB_ID,
     RETENTION_JOB_ID,
     SWEEP_JOB_ID,
+    BackgroundJobs,
     build_background_jobs,
     start_background_jobs,
 )
@@ -49,7 +52,7 @@ def test_no_outbox_job_without_a_deliverer(
     ]
 
 
-def test_jobs_never_overlap_and_coalesce(
+def test_the_jobs_run_at_their_configured_intervals(
     database_url: str, session_factory: sessionmaker[Session]
 ) -> None:
     settings = settings_for(database_url, sweep_interval_seconds=90, outbox_interval_seconds=3)
@@ -64,11 +67,8 @@ def test_jobs_never_overlap_and_coalesce(
         CLUSTER_JOB_ID,
         OUTBOX_JOB_ID,
     ]
-    for job_id, seconds in ((SWEEP_JOB_ID, 90), (OUTBOX_JOB_ID, 3)):
-        job = jobs.scheduler.get_job(job_id)
-        assert job.max_instances == 1
-        assert job.coalesce is True
-        assert job.trigger.interval == timedelta(seconds=seconds)
+    assert jobs.job(SWEEP_JOB_ID).seconds == 90
+    assert jobs.job(OUTBOX_JOB_ID).seconds == 3
 
 
 def test_held_messages_are_released_every_few_seconds(
@@ -85,7 +85,7 @@ def test_held_messages_are_released_every_few_seconds(
         release_held=release_nothing,
     )
     assert HELD_JOB_ID in jobs.job_ids
-    assert jobs.scheduler.get_job(HELD_JOB_ID).trigger.interval == timedelta(seconds=2)
+    assert jobs.job(HELD_JOB_ID).seconds == 2
 
 
 def test_disabled_scheduler_starts_nothing(
@@ -112,8 +112,8 @@ async def test_the_jobs_do_their_work_and_commit(
         settings=settings_for(database_url), session_factory=session_factory, deliver=deliver
     )
     with time_machine.travel(T0 + timedelta(hours=25), tick=False):
-        await jobs.scheduler.get_job(SWEEP_JOB_ID).func()
-        await jobs.scheduler.get_job(OUTBOX_JOB_ID).func()
+        await jobs.job(SWEEP_JOB_ID).run_once()
+        await jobs.job(OUTBOX_JOB_ID).run_once()
     with session_factory() as session:
         assert len(session.scalars(select(DeadlineAlert)).all()) == 1
         statuses = session.scalars(select(OutboxEvent.status).order_by(OutboxEvent.id)).all()
@@ -127,9 +127,9 @@ async def test_started_jobs_stop_cleanly(
     jobs = start_background_jobs(
         settings=settings_for(database_url), session_factory=session_factory, deliver=None
     )
-    assert jobs is not None and jobs.scheduler.running
+    assert jobs is not None and jobs.running
     await jobs.stop()
-    assert not jobs.scheduler.running
+    assert not jobs.running
 
 
 def test_the_app_starts_and_stops_its_jobs(app_settings: Settings) -> None:
@@ -139,6 +139,91 @@ def test_the_app_starts_and_stops_its_jobs(app_settings: Settings) -> None:
     app = create_app(settings)
     with TestClient(app):
         jobs = app.state.background_jobs
-        assert jobs.scheduler.running
+        assert jobs.running
         assert SWEEP_JOB_ID in jobs.job_ids
-    assert not jobs.scheduler.running
+    assert not jobs.running
+
+
+class Runs:
+    """A count of a job's runs that a test can wait on."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._changed = asyncio.Condition()
+
+    async def add(self) -> None:
+        async with self._changed:
+            self.count += 1
+            self._changed.notify_all()
+
+    async def reach(self, count: int) -> None:
+        """Until `count` runs happened (bounded: a job that never runs fails the test)."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: self.count >= count), 30)
+
+
+async def test_a_wall_clock_stepped_back_does_not_put_the_jobs_to_sleep() -> None:
+    runs = Runs()
+    jobs = BackgroundJobs()
+    jobs.add_job(job_id="tick", seconds=0.05, work=runs.add)
+    jobs.start()
+    try:
+        await runs.reach(2)
+        # NTP (or a test) steps the clock back by days while the job runs
+        with time_machine.travel(datetime.now(UTC) - timedelta(days=3), tick=False):
+            await runs.reach(runs.count + 2)
+        await runs.reach(runs.count + 2)
+    finally:
+        await jobs.stop()
+
+
+async def test_runs_never_overlap_and_a_failing_run_does_not_stop_the_job() -> None:
+    active = 0
+    overlaps = 0
+    runs = Runs()
+
+    async def work() -> None:
+        nonlocal active, overlaps
+        active += 1
+        overlaps += active > 1
+        await asyncio.sleep(0.05)  # longer than the interval
+        active -= 1
+        await runs.add()
+        if runs.count == 1:
+            raise RuntimeError("the first run fails")
+
+    jobs = BackgroundJobs()
+    jobs.add_job(job_id="slow", seconds=0.01, work=work)
+    jobs.start()
+    try:
+        await runs.reach(4)
+    finally:
+        await jobs.stop()
+    assert overlaps == 0
+    assert not jobs.running
+
+
+async def test_stop_lets_a_running_job_finish() -> None:
+    started = asyncio.Event()
+    finished: list[bool] = []
+
+    async def work() -> None:
+        started.set()
+        await asyncio.sleep(0.1)
+        finished.append(True)
+
+    jobs = BackgroundJobs()
+    jobs.add_job(job_id="work", seconds=0.01, work=work)
+    jobs.start()
+    await asyncio.wait_for(started.wait(), timeout=30)
+    await jobs.stop()
+    assert finished == [True]
+
+
+def test_a_job_id_is_added_once() -> None:
+    jobs = BackgroundJobs()
+    jobs.add_job(job_id="a", seconds=1, work=asyncio.sleep)
+    with pytest.raises(ValueError, match="already"):
+        jobs.add_job(job_id="a", seconds=1, work=asyncio.sleep)
+    with pytest.raises(ValueError, match="positive"):
+        jobs.add_job(job_id="b", seconds=0, work=asyncio.sleep)

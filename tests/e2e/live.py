@@ -4,8 +4,11 @@ A pytest plugin (tests/conftest.py loads it), so the end-to-end and the browser 
 stack per session: Rasa takes 25-120 s to load its model.
 """
 
+import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -49,6 +52,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     url = f"http://127.0.0.1:{port}"
     logs = tmp_path_factory.mktemp("e2e-logs")
     with (
+        logging_to(logs / "platform.log"),
         running_rasa_stack(log_dir=logs, backend_url=url) as stack,
         serving_fake_bot_api() as bot_api,
     ):
@@ -68,6 +72,26 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         app = create_app(settings)
         with serving_platform(settings, app=app):
             yield Platform(url=url, settings=settings, app=app, rasa=stack, bot_api=bot_api.api)
+
+
+@contextmanager
+def logging_to(path: Path) -> Iterator[None]:
+    """The in-process platform's log records (INFO and up) also go to `path`: pytest shows a
+    test's own records only, and a failure often starts in a background job tests ago."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(threadName)s %(name)s %(levelname)s %(message)s")
+    )
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(min(previous, logging.INFO) if previous else logging.INFO)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous)
+        handler.close()
 
 
 @pytest.fixture
