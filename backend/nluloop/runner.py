@@ -2,15 +2,13 @@
 directory, progress read from its log, then the held-out evaluation of the new model (and of
 the active and the production model when they have no scores yet), then the model is
 registered. Any failure marks the training failed and leaves the active model alone (activation
-is a separate, explicit step); so does the time limit (`NLU_TRAINING_TIMEOUT_SECONDS`): the
-training's processes are killed when it runs out."""
+is a separate, explicit step); so does the time limit (`NLU_TRAINING_TIMEOUT_SECONDS`) and the
+platform stopping: the training's processes are killed (processes.py)."""
 
-import contextlib
 import hashlib
 import logging
 import os
 import re
-import signal
 import subprocess
 import threading
 import time
@@ -30,6 +28,7 @@ from backend.nluloop.models import (
     production_model,
     register_model,
 )
+from backend.nluloop.processes import TIME_LIMIT, Stopped, run_streaming
 from backend.nluloop.training_data import NluPaths
 from backend.nluloop.trainings import finish_training, report_progress
 from storage.models import NluModel
@@ -47,12 +46,6 @@ REPORT_EVERY_SECONDS = 2.0
 TRAIN_SHARE = 0.85
 # the inputs scripts/train.sh hashes, for "trained on which data"
 HASHED_INPUTS = ("config.yml", "requirements/rasa.lock", "nlu/data", "nlu/domain", "nlu/jieba")
-# after SIGTERM at the time limit, how long the processes get to exit before SIGKILL
-KILL_GRACE_SECONDS = 10.0
-
-
-class TimeLimitReached(Exception):
-    """The training ran out of its time (its processes were killed)."""
 
 
 @dataclass(frozen=True)
@@ -169,9 +162,11 @@ def run_training(
             lines=lines,
             deadline=deadline,
         )
-    except TimeLimitReached:
-        lines.append(f"training failed: stopped after {plan.time_limit_seconds:g} s, the time "
-                     "limit (NLU_TRAINING_TIMEOUT_SECONDS); its processes were killed")  # fmt: skip
+    except Stopped as stopped:
+        why = (f"stopped after {plan.time_limit_seconds:g} s, the time limit "
+               "(NLU_TRAINING_TIMEOUT_SECONDS)" if stopped.reason == TIME_LIMIT
+               else "stopped: the platform stopped")  # fmt: skip
+        lines.append(f"training failed: {why}; its processes were killed")
         log.warning("training %s %s", training_id, lines[-1].removeprefix("training "))
     except Exception as error:  # the row must say failed whatever went wrong
         log.exception("training %s failed", training_id)
@@ -280,64 +275,25 @@ def _stream(
     report: Callable[[], None] | None = None,
 ) -> int:
     """Run a command, keeping the end of its output; calls back on each line and now and then.
-    At `deadline` (time.monotonic) its process group is killed and TimeLimitReached raised."""
+    Stopped (processes.py) when the deadline passes or the platform stops."""
     lines.append("$ " + " ".join(Path(argv[0]).name if i == 0 else a for i, a in enumerate(argv)))
     last = 0.0
-    with subprocess.Popen(
-        argv,
-        cwd=cwd,
-        env={**os.environ, **RASA_ENV},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        bufsize=1,
-        start_new_session=True,  # a group of its own: the time limit kills its children too
-    ) as process:
-        assert process.stdout is not None
-        limit = _Killer(process)
-        timer = threading.Timer(max(deadline - time.monotonic(), 0.0), limit.kill)
-        timer.daemon = True
-        timer.start()
-        try:
-            for raw in process.stdout:
-                # tqdm redraws with carriage returns: keep the newest state of the line
-                line = raw.rstrip("\n").split("\r")[-1].strip()
-                if not line:
-                    continue
-                if lines and line.startswith("Epochs:") and lines[-1].startswith("Epochs:"):
-                    lines.pop()  # one line for the epoch bar, not one per redraw
-                lines.append(line[:300])
-                if on_line is not None:
-                    on_line(line)
-                if report is not None and time.monotonic() - last >= REPORT_EVERY_SECONDS:
-                    report()
-                    last = time.monotonic()
-            returncode = process.wait()
-        finally:
-            timer.cancel()
-            limit.done.set()
-        if limit.fired:
-            raise TimeLimitReached(f"{Path(argv[0]).name} killed at the time limit")
-        return returncode
 
-
-class _Killer:
-    """Kills a process's group at the time limit: SIGTERM, then SIGKILL after a grace."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.process = process
-        self.fired = False
-        self.done = threading.Event()  # the command ended (no more killing)
-
-    def kill(self) -> None:
-        if self.done.is_set():
+    def read(raw: str) -> None:
+        nonlocal last
+        # tqdm redraws with carriage returns: keep the newest state of the line
+        line = raw.rstrip("\n").split("\r")[-1].strip()
+        if not line:
             return
-        self.fired = True
-        self._signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=KILL_GRACE_SECONDS)
-        self._signal(signal.SIGKILL)  # the leader may be gone while its children hold on
+        if lines and line.startswith("Epochs:") and lines[-1].startswith("Epochs:"):
+            lines.pop()  # one line for the epoch bar, not one per redraw
+        lines.append(line[:300])
+        if on_line is not None:
+            on_line(line)
+        if report is not None and time.monotonic() - last >= REPORT_EVERY_SECONDS:
+            report()
+            last = time.monotonic()
 
-    def _signal(self, number: signal.Signals) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, number)
+    return run_streaming(
+        argv, cwd=cwd, env={**os.environ, **RASA_ENV}, deadline=deadline, on_line=read
+    )

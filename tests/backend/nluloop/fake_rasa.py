@@ -16,8 +16,10 @@ from pathlib import Path
 def hang_if_asked(step: str) -> None:
     if os.environ.get("FAKE_RASA_HANG") != step:
         return
+    pids = Path(os.environ["FAKE_RASA_PIDS"])
+    pids.write_text(f"{os.getpid()}")
     child = subprocess.Popen(["sleep", "infinity"])  # shares our stdout, like Rasa's workers
-    Path(os.environ["FAKE_RASA_PIDS"]).write_text(f"{os.getpid()} {child.pid}")
+    pids.write_text(f"{os.getpid()} {child.pid}")
     while True:
         time.sleep(60)
 

@@ -7,6 +7,7 @@ import shutil
 import stat
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -232,12 +233,18 @@ async def test_a_model_rasa_does_not_load_leaves_the_active_one(
 
 
 def process_gone(pid: int) -> bool:
-    """The process has exited (a zombie waiting for its parent counts: it runs no more)."""
-    stat = Path(f"/proc/{pid}/stat")
-    try:
-        return stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
+    """The process has exited (a zombie waiting for its parent counts: it runs no more), given
+    a moment: a killed process closes its files (the end of the output the runner waits for)
+    a little before it is done exiting."""
+    for _ in range(300):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return True
+        if state == "Z":
+            return True
+        time.sleep(0.1)
+    return False
 
 
 @pytest.mark.parametrize("step", ["train", "predict"])
@@ -259,7 +266,7 @@ async def test_a_training_over_its_time_limit_is_killed_and_fails_leaving_the_ac
     # ends only once rasa train (or the evaluation) and its child are killed: they never exit
     # on their own (a generous guard keeps a broken kill from hanging the suite)
     done: list[NluTraining] = []
-    limited = dataclasses.replace(plan, time_limit_seconds=0.5)
+    limited = dataclasses.replace(plan, time_limit_seconds=2)
     runner = threading.Thread(target=lambda: done.append(train(session_factory, limited)))
     runner.start()
     runner.join(timeout=120)
@@ -267,7 +274,9 @@ async def test_a_training_over_its_time_limit_is_killed_and_fails_leaving_the_ac
     [hung] = done
     assert (hung.state, hung.model_id, hung.open_slot) == ("failed", None, None)
     assert "the time limit (NLU_TRAINING_TIMEOUT_SECONDS)" in hung.log_tail
-    assert all(process_gone(int(pid)) for pid in pids.read_text().split())
+    # (a fake stopped before it started its child has written its own id only, or none)
+    written = pids.read_text().split() if pids.exists() else []
+    assert all(process_gone(int(pid)) for pid in written)
     assert sorted(p.name for p in plan.models_dir.glob("nlu-2*")) == []
     with session_factory() as session:
         assert active_model(session=session).id == model_id
