@@ -39,11 +39,13 @@ class Settings(BaseSettings):
 
     # The admins' NLU loop (backend/nluloop): the nlu/ tree it reads and writes examples in,
     # where trained models go, the Rasa runtime that trains them, the config `rasa train` uses,
-    # and how long Rasa may take to load a model on activation (`PUT /model`)
+    # how long a training (rasa train and the held-out evaluations) may take before it is killed
+    # and marked failed, and how long Rasa may take to load a model on activation (`PUT /model`)
     nlu_dir: Path = REPO_ROOT / "nlu"
     models_dir: Path = REPO_ROOT / "var" / "models"
     rasa_python: Path = REPO_ROOT / ".venv-rasa" / "bin" / "python"
     nlu_train_config: Path = REPO_ROOT / "config.yml"
+    nlu_training_timeout_seconds: float = Field(default=3600.0, gt=0)
     rasa_model_load_timeout_seconds: float = Field(default=300.0, gt=0)
 
     telegram_bot_token: str | None = None

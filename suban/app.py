@@ -1,5 +1,6 @@
 """The platform's ASGI app: API, web chat, console, and the background work they need."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,6 +11,7 @@ from fastapi import FastAPI
 from backend.api.errors import install_error_handlers
 from backend.api.http_hygiene import LimitRequestBody, RefuseControlCharacters, SecurityHeaders
 from backend.api.router import api_router
+from backend.nluloop.processes import stop_all as stop_training_processes
 from backend.nluloop.trainings import fail_abandoned
 from backend.rasa.client import RasaClient, rasa_base_urls
 from backend.scheduler import start_background_jobs
@@ -67,6 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 yield
                 if jobs is not None:
                     await jobs.stop()
+        # a training's processes run in a group of their own, which a stop of the platform's
+        # group misses: stopped here (the training's row fails, as at the next start anyway)
+        if stopped := await asyncio.to_thread(stop_training_processes):
+            log.info("stopped %d NLU training process(es)", stopped)
         engine.dispose()
 
     app = FastAPI(

@@ -30,8 +30,9 @@ from storage.migrate import upgrade_to_head
 RASA_RUNTIME_TESTS = ["actions", "nlu/components", "nlu/channels", "nlu/serving"]
 collect_ignore = [] if importlib.util.find_spec("rasa_sdk") else RASA_RUNTIME_TESTS
 
-# The real stack (Rasa, action server, platform) for tests/e2e and tests/browser: one per session.
-pytest_plugins = ["tests.e2e.live"]
+# The real stack (Rasa, action server, platform) for tests/e2e and tests/browser: one per session;
+# the NLU loop's tests have one of their own (they switch its model).
+pytest_plugins = ["tests.e2e.live", "tests.e2e.nlu_live"]
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 # The platform has no default SECRET_KEY (make run generates one); the tests bring their own.

@@ -159,12 +159,21 @@ def _intent_of(nlu: dict[str, Any]) -> tuple[str | None, float]:
 
 
 def _entities(nlu: dict[str, Any]) -> list[dict[str, Any]]:
+    """The predicted spans as an example can take them (the console's form starts from them):
+    each once, though several extractors found it, and none overlapping, the longer kept."""
     keys = ("start", "end", "entity", "value")
-    return [
+    spans = [
         {key: entity.get(key) for key in keys}
         for entity in nlu.get("entities") or []
-        if isinstance(entity, dict) and entity.get("start") is not None
+        if isinstance(entity, dict)
+        and isinstance(entity.get("start"), int)
+        and isinstance(entity.get("end"), int)
     ]
+    kept: list[dict[str, Any]] = []
+    for span in sorted(spans, key=lambda e: (e["start"] - e["end"], e["start"])):
+        if all(span["end"] <= k["start"] or span["start"] >= k["end"] for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda e: e["start"])
 
 
 def _matches(item: InboxItem, wanted: InboxFilter, *, low: float, fallback: str) -> bool:

@@ -1,11 +1,17 @@
 """Trained models: the registry (who, when, on which data, metrics), the comparison with the
-active model, the gate on critical intents, and activation (also how rollback is done)."""
+active model, the gate on critical intents, and activation (also how rollback is done).
 
+The database's active row is the one record of which model the admins chose. Rasa's launcher
+(nlu/serve.py, another runtime that cannot read the database) starts with the file the link
+`MODELS_DIR/active.tar.gz` names; the link is written from the row, atomically, once the
+activation has committed, so a restart serves the model the admins activated."""
+
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from backend.nluloop.config import loop_config
@@ -16,6 +22,12 @@ from storage.models import NluModel, utcnow
 # the model `make train` builds and `make run` serves first (scripts/train.sh)
 BOOTSTRAP_MODEL = "suban.tar.gz"
 BOOTSTRAP_STAMP = "suban.inputs.sha256"
+# the link Rasa's launcher starts with when it names a file (nlu/serve.py --active-model)
+ACTIVE_LINK = "active.tar.gz"
+# session.info key: the link to write once the session's activation commits
+_PENDING_LINK = "nluloop.active_link"
+
+log = logging.getLogger(__name__)
 
 LoadModel = Callable[[Path], Awaitable[None]]
 
@@ -43,7 +55,7 @@ def model_id_for_file(*, session: Session, model_file: str | None) -> int | None
     if not model_file:
         return None
     name = Path(model_file).name
-    if name == "active.tar.gz":  # Rasa started on the link: the active model
+    if name == ACTIVE_LINK:  # Rasa started on the link itself: the active model
         model = active_model(session=session)
         return model.id if model is not None else None
     return session.scalar(select(NluModel.id).where(NluModel.file_name == name))
@@ -74,15 +86,29 @@ def register_model(
     return model
 
 
+def production_model(*, session: Session) -> NluModel | None:
+    """The registered model `make train` builds (var/models/suban.tar.gz)."""
+    return session.scalar(select(NluModel).where(NluModel.file_name == BOOTSTRAP_MODEL))
+
+
 def ensure_bootstrap_model(*, session: Session, models_dir: Path) -> NluModel | None:
-    """With no model registered yet, the one `make train` built is registered as active."""
+    """With no model registered yet, the one `make train` built is registered as active.
+    When `make train` has rebuilt it since (its inputs' hash changed), its row says so and
+    its scores are dropped: they were the old file's (the next training scores it again)."""
+    stamp = models_dir / BOOTSTRAP_STAMP
+    data_hash = stamp.read_text().strip() or None if stamp.exists() else None
+    production = production_model(session=session)
+    if production is not None and data_hash is not None and production.data_hash != data_hash:
+        production.data_hash = data_hash
+        production.git_commit = None
+        production.metrics = {}
+        production.created_at = utcnow()
+        session.flush()
     if session.scalar(select(NluModel.id).limit(1)) is not None:
         return active_model(session=session)
     path = models_dir / BOOTSTRAP_MODEL
     if not path.exists():
         return None
-    stamp = models_dir / BOOTSTRAP_STAMP
-    data_hash = stamp.read_text().strip() if stamp.exists() else None
     return register_model(
         session=session,
         file_name=BOOTSTRAP_MODEL,
@@ -128,7 +154,8 @@ async def activate(
     """Make Rasa answer with this model (an older one: rollback). Blocked when a critical intent
     gets worse unless a reason is given; a model Rasa does not load leaves the active one."""
     model = get_model(session=session, model_id=model_id)
-    if model.active:
+    if model.active:  # nothing to load; the link is written again (repairs a lost write)
+        write_active_link_on_commit(session=session, models_dir=models_dir, model=model)
         return model
     worse = comparison(session=session, model_id=model_id)["critical_worse"]
     reason = (reason or "").strip() or None
@@ -145,14 +172,38 @@ async def activate(
     model.activated_by = staff_id
     model.override_reason = reason if worse else None
     session.flush()
-    _point_active_link(models_dir=models_dir, file_name=model.file_name)
+    write_active_link_on_commit(session=session, models_dir=models_dir, model=model)
     return model
 
 
-def _point_active_link(*, models_dir: Path, file_name: str) -> None:
-    """`var/models/active.tar.gz` names the active model, for the next start of Rasa."""
-    link = models_dir / "active.tar.gz"
-    temporary = models_dir / "active.tar.gz.tmp"
+def write_active_link_on_commit(*, session: Session, models_dir: Path, model: NluModel) -> None:
+    """Point `MODELS_DIR/active.tar.gz` at the model once `session` commits (not before: a
+    rolled-back activation must not be what Rasa's next start serves)."""
+    session.info[_PENDING_LINK] = (models_dir, model.file_name)
+
+
+def point_active_link(*, models_dir: Path, file_name: str) -> None:
+    """`MODELS_DIR/active.tar.gz` → `file_name` (relative, in the same directory), replaced in
+    one rename so Rasa's launcher never sees a half-written link."""
+    link = models_dir / ACTIVE_LINK
+    temporary = models_dir / f"{ACTIVE_LINK}.tmp"
     temporary.unlink(missing_ok=True)
     temporary.symlink_to(file_name)
     temporary.replace(link)
+
+
+@event.listens_for(Session, "after_commit")
+def _write_committed_link(session: Session) -> None:
+    pending = session.info.pop(_PENDING_LINK, None)
+    if pending is None:
+        return
+    models_dir, file_name = pending
+    try:
+        point_active_link(models_dir=models_dir, file_name=file_name)
+    except OSError:  # the activation stands (Rasa serves it); only the next start would not
+        log.exception("could not point %s at %s: activate the model again", ACTIVE_LINK, file_name)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_rolled_back_link(session: Session) -> None:
+    session.info.pop(_PENDING_LINK, None)

@@ -1,7 +1,9 @@
 """Run one training in the Rasa runtime: `rasa train` as a subprocess into the models
 directory, progress read from its log, then the held-out evaluation of the new model (and of
-the active one when it has no scores yet), then the model is registered. Any failure marks the
-training failed and leaves the active model alone (activation is a separate, explicit step)."""
+the active and the production model when they have no scores yet), then the model is
+registered. Any failure marks the training failed and leaves the active model alone (activation
+is a separate, explicit step); so does the time limit (`NLU_TRAINING_TIMEOUT_SECONDS`) and the
+platform stopping: the training's processes are killed (processes.py)."""
 
 import hashlib
 import logging
@@ -20,9 +22,16 @@ import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.nluloop.evaluation import read_parses, score
-from backend.nluloop.models import active_model, ensure_bootstrap_model, register_model
+from backend.nluloop.models import (
+    active_model,
+    ensure_bootstrap_model,
+    production_model,
+    register_model,
+)
+from backend.nluloop.processes import TIME_LIMIT, Stopped, run_streaming
 from backend.nluloop.training_data import NluPaths
 from backend.nluloop.trainings import finish_training, report_progress
+from storage.models import NluModel
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +58,7 @@ class TrainingPlan:
     nlu: NluPaths
     models_dir: Path
     scripts_dir: Path  # where scripts/nlu_predict.py is
+    time_limit_seconds: float = 3600.0  # the whole training: rasa train and the evaluations
 
     def train_argv(self, name: str) -> list[str]:
         return [
@@ -142,13 +152,28 @@ def run_training(
     """Train, evaluate, register; the training row says how it went."""
     lines: deque[str] = deque(maxlen=LOG_LINES)
     model_id = None
+    deadline = time.monotonic() + plan.time_limit_seconds
     try:
         model_id = _train_and_register(
-            session_factory=session_factory, training_id=training_id, plan=plan, by=by, lines=lines
+            session_factory=session_factory,
+            training_id=training_id,
+            plan=plan,
+            by=by,
+            lines=lines,
+            deadline=deadline,
         )
+    except Stopped as stopped:
+        why = (f"stopped after {plan.time_limit_seconds:g} s, the time limit "
+               "(NLU_TRAINING_TIMEOUT_SECONDS)" if stopped.reason == TIME_LIMIT
+               else "stopped: the platform stopped")  # fmt: skip
+        lines.append(f"training failed: {why}; its processes were killed")
+        log.warning("training %s %s", training_id, lines[-1].removeprefix("training "))
     except Exception as error:  # the row must say failed whatever went wrong
         log.exception("training %s failed", training_id)
         lines.append(f"training failed: {error.__class__.__name__}: {error}")
+    if model_id is None:  # nothing half-made stays behind
+        for leftover in plan.models_dir.glob(f"nlu-{training_id}.tar.gz*"):
+            leftover.unlink(missing_ok=True)
     with session_factory.begin() as session:
         finish_training(
             session=session, training_id=training_id, model_id=model_id, log_tail="\n".join(lines)
@@ -162,6 +187,7 @@ def _train_and_register(
     plan: TrainingPlan,
     by: str,
     lines: deque[str],
+    deadline: float,
 ) -> int | None:
     name = f"nlu-{training_id}"
     model_file = plan.models_dir / f"{name}.tar.gz"
@@ -175,27 +201,16 @@ def _train_and_register(
             )
 
     report(0.0)
-    returncode = _stream(plan.train_argv(name), cwd=plan.repo_root, lines=lines,
+    returncode = _stream(plan.train_argv(name), cwd=plan.repo_root, lines=lines, deadline=deadline,
                          on_line=progress.read, report=lambda: report(progress.share))  # fmt: skip
     if returncode != 0 or not model_file.is_file():
         lines.append(f"rasa train exited with {returncode}; no model was made")
-        model_file.unlink(missing_ok=True)
         return None
     report(TRAIN_SHARE)
     lines.append("evaluating the new model on the held-out split")
-    metrics = _evaluate(plan=plan, model=model_file, lines=lines)
-    with session_factory.begin() as session:
-        current = ensure_bootstrap_model(session=session, models_dir=plan.models_dir)
-        current_file = plan.models_dir / current.file_name if current else None
-        needs_scores = current is not None and not current.metrics
-    if needs_scores and current_file is not None and current_file.is_file():
-        report(TRAIN_SHARE + (1 - TRAIN_SHARE) / 2)
-        lines.append("evaluating the active model on the held-out split")
-        current_metrics = _evaluate(plan=plan, model=current_file, lines=lines)
-        with session_factory.begin() as session:
-            active = active_model(session=session)
-            if active is not None and not active.metrics:
-                active.metrics = current_metrics
+    metrics = _evaluate(plan=plan, model=model_file, lines=lines, deadline=deadline)
+    _score_unscored(session_factory=session_factory, plan=plan, lines=lines, deadline=deadline,
+                    report=report)  # fmt: skip
     with session_factory.begin() as session:
         model = register_model(
             session=session,
@@ -209,9 +224,42 @@ def _train_and_register(
         return model.id
 
 
-def _evaluate(*, plan: TrainingPlan, model: Path, lines: deque[str]) -> dict[str, Any]:
+def _score_unscored(
+    *,
+    session_factory: sessionmaker[Session],
+    plan: TrainingPlan,
+    lines: deque[str],
+    deadline: float,
+    report: Callable[[float], None],
+) -> None:
+    """Score the active model and the production one when they have no scores yet (the first
+    training, or `make train` rebuilt the production model): the comparison needs them."""
+    with session_factory.begin() as session:
+        ensure_bootstrap_model(session=session, models_dir=plan.models_dir)
+        wanted = {
+            model.id: model.file_name
+            for model in (active_model(session=session), production_model(session=session))
+            if model is not None and not model.metrics
+        }
+    for model_id, file_name in wanted.items():
+        path = plan.models_dir / file_name
+        if not path.is_file():
+            continue
+        report(TRAIN_SHARE + (1 - TRAIN_SHARE) / 2)
+        lines.append(f"evaluating model {model_id} ({file_name}) on the held-out split")
+        scores = _evaluate(plan=plan, model=path, lines=lines, deadline=deadline)
+        with session_factory.begin() as session:
+            model = session.get(NluModel, model_id)
+            if model is not None and not model.metrics:
+                model.metrics = scores
+
+
+def _evaluate(
+    *, plan: TrainingPlan, model: Path, lines: deque[str], deadline: float
+) -> dict[str, Any]:
     out = plan.models_dir / f"{model.name}.heldout.jsonl"
-    returncode = _stream(plan.predict_argv(model, out), cwd=plan.repo_root, lines=lines)
+    argv = plan.predict_argv(model, out)
+    returncode = _stream(argv, cwd=plan.repo_root, lines=lines, deadline=deadline)
     if returncode != 0 or not out.is_file():
         raise RuntimeError(f"the held-out evaluation of {model.name} exited with {returncode}")
     return score(read_parses(out))
@@ -222,33 +270,30 @@ def _stream(
     *,
     cwd: Path,
     lines: deque[str],
+    deadline: float,
     on_line: Callable[[str], None] | None = None,
     report: Callable[[], None] | None = None,
 ) -> int:
-    """Run a command, keeping the end of its output; calls back on each line and now and then."""
+    """Run a command, keeping the end of its output; calls back on each line and now and then.
+    Stopped (processes.py) when the deadline passes or the platform stops."""
     lines.append("$ " + " ".join(Path(argv[0]).name if i == 0 else a for i, a in enumerate(argv)))
     last = 0.0
-    with subprocess.Popen(
-        argv,
-        cwd=cwd,
-        env={**os.environ, **RASA_ENV},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        bufsize=1,
-    ) as process:
-        assert process.stdout is not None
-        for raw in process.stdout:
-            # tqdm redraws with carriage returns: keep the newest state of the line
-            line = raw.rstrip("\n").split("\r")[-1].strip()
-            if not line:
-                continue
-            if lines and line.startswith("Epochs:") and lines[-1].startswith("Epochs:"):
-                lines.pop()  # one line for the epoch bar, not one per redraw
-            lines.append(line[:300])
-            if on_line is not None:
-                on_line(line)
-            if report is not None and time.monotonic() - last >= REPORT_EVERY_SECONDS:
-                report()
-                last = time.monotonic()
-        return process.wait()
+
+    def read(raw: str) -> None:
+        nonlocal last
+        # tqdm redraws with carriage returns: keep the newest state of the line
+        line = raw.rstrip("\n").split("\r")[-1].strip()
+        if not line:
+            return
+        if lines and line.startswith("Epochs:") and lines[-1].startswith("Epochs:"):
+            lines.pop()  # one line for the epoch bar, not one per redraw
+        lines.append(line[:300])
+        if on_line is not None:
+            on_line(line)
+        if report is not None and time.monotonic() - last >= REPORT_EVERY_SECONDS:
+            report()
+            last = time.monotonic()
+
+    return run_streaming(
+        argv, cwd=cwd, env={**os.environ, **RASA_ENV}, deadline=deadline, on_line=read
+    )

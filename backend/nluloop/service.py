@@ -31,6 +31,7 @@ def training_plan(settings: Settings) -> TrainingPlan:
         nlu=nlu_paths(settings),
         models_dir=settings.models_dir,
         scripts_dir=REPO_ROOT / "scripts",
+        time_limit_seconds=settings.nlu_training_timeout_seconds,
     )
 
 

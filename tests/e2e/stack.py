@@ -104,13 +104,16 @@ def running_rasa_stack(
     log_dir: Path,
     backend_url: str,
     model: Path = MODEL,
+    active_model: Path | None = None,
     rasa_processes: int = 1,
     endpoints: str = "nlu/endpoints.yml",
     extra_env: dict[str, str] | None = None,
 ) -> Iterator[RasaStack]:
     """Run Rasa (`rasa run --enable-api --auth-token`) and the action server as the Procfile
     does, on free ports and with fresh tokens, until the block ends. Several Rasa processes
-    need an `endpoints` file with a shared tracker and lock store (nlu/endpoints.scaled.yml)."""
+    need an `endpoints` file with a shared tracker and lock store (nlu/endpoints.scaled.yml).
+    With `active_model` (the link an activation writes) Rasa starts as the Procfile starts it:
+    with the activated model when the link names one, else with `model`."""
     if not model.exists():
         raise FileNotFoundError(f"{model} is missing: run `make train` (make test does) first")
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -137,6 +140,7 @@ def running_rasa_stack(
         commands["rasa" if index == 0 else f"rasa{index + 1}"] = [
             str(RASA_PYTHON), "-m", "nlu.serve", "--enable-api", "-i", "127.0.0.1",
             "-p", str(port),
+            *(["--active-model", str(active_model)] if active_model is not None else []),
             "--model", str(model), "--endpoints", endpoints,
             "--credentials", "nlu/credentials.yml",
         ]  # fmt: skip

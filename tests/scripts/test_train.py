@@ -80,3 +80,28 @@ def test_a_failed_training_is_not_taken_for_up_to_date(checkout: Path) -> None:
     assert train(checkout, FAIL="1").returncode == 3
     assert train(checkout).returncode == 0
     assert len(rasa_calls(checkout)) == 3
+
+
+def test_a_retrained_production_model_leaves_the_admins_activation_and_says_so(
+    checkout: Path,
+) -> None:
+    train(checkout)
+    (checkout / "var/models/nlu-3.tar.gz").write_text("an admin's model\n")
+    (checkout / "var/models/active.tar.gz").symlink_to("nlu-3.tar.gz")
+    (checkout / "nlu/data/nlu.yml").write_text("nlu: [changed]\n")
+    retrained = train(checkout)
+    assert retrained.returncode == 0 and len(rasa_calls(checkout)) == 2
+    assert (checkout / "var/models/active.tar.gz").resolve().name == "nlu-3.tar.gz"
+    assert "keeps serving the model the admins activated (nlu-3.tar.gz)" in retrained.stdout
+
+
+@pytest.mark.parametrize("link", [None, "suban.tar.gz"], ids=["no-activation", "rolled-back"])
+def test_a_retrained_production_model_that_is_active_needs_no_note(
+    checkout: Path, link: str | None
+) -> None:
+    train(checkout)
+    if link is not None:
+        (checkout / "var/models/active.tar.gz").symlink_to(link)
+    (checkout / "nlu/data/nlu.yml").write_text("nlu: [changed]\n")
+    retrained = train(checkout)
+    assert retrained.returncode == 0 and "note" not in retrained.stdout

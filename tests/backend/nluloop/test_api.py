@@ -14,7 +14,7 @@ from backend.nluloop.training_data import NluPaths
 from backend.settings import Settings
 from storage.models import NluTraining
 from tests.backend.api.routes.conftest import bearer, staff_token
-from tests.backend.nluloop.test_models import fake_rasa_python
+from tests.backend.nluloop.test_models import fake_rasa_python, process_gone
 from tests.conftest import ADMIN_HEADERS, SERVICE_HEADERS
 
 
@@ -150,3 +150,34 @@ def test_a_training_runs_in_the_background_and_its_model_is_listed(
         assert (model["id"], model["active"]) == (body["model_id"], False)
         assert model["metrics"]["intent_macro_f1"] == 1.0
         assert "predictions" not in model["metrics"]
+
+
+def test_a_stopping_platform_stops_a_training_under_way(
+    app_settings: Settings,
+    nlu_copy: NluPaths,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from suban.app import create_app
+
+    models = tmp_path / "models"
+    models.mkdir()
+    settings = app_settings.model_copy(
+        update={
+            "nlu_dir": nlu_copy.root,
+            "models_dir": models,
+            "rasa_python": fake_rasa_python(tmp_path / "rasa-env"),
+        }
+    )
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("FAKE_RASA_HANG", "train")  # rasa train and its child never end
+    monkeypatch.setenv("FAKE_RASA_PIDS", str(pids))
+    with TestClient(create_app(settings)) as client:
+        accepted = client.post("/api/v1/nlu/trainings", headers=ADMIN_HEADERS)
+        assert accepted.status_code == 202
+        for _ in range(600):  # a fresh python starting, then its child
+            if pids.exists() and len(pids.read_text().split()) == 2:
+                break
+            time.sleep(0.1)
+    # the app's shutdown stopped them, though they run in a process group of their own
+    assert all(process_gone(int(pid)) for pid in pids.read_text().split())

@@ -139,3 +139,26 @@ def test_rasas_own_parse_shape_is_read_too(session: Session, nlu_copy: NluPaths)
         show_personal_data=True,
     )
     assert (item.intent, item.confidence) == ("drainage", 0.42)
+
+
+def test_the_predicted_spans_come_once_and_without_overlaps(
+    session: Session, nlu_copy: NluPaths
+) -> None:
+    # the production pipeline's extractors (DIET, regex) each report the same place
+    text = "南山区粤海街道科技园南路路口的路灯坏了"
+    found = [
+        {"start": 0, "end": 3, "entity": "district", "value": "南山区", "extractor": "DIET"},
+        {"start": 3, "end": 7, "entity": "street", "value": "粤海街道", "extractor": "DIET"},
+        {"start": 7, "end": 10, "entity": "landmark", "value": "科技园", "extractor": "DIET"},
+        {"start": 0, "end": 3, "entity": "district", "value": "南山区", "extractor": "Regex"},
+        {"start": 7, "end": 12, "entity": "road", "value": "科技园南路", "extractor": "Regex"},
+        {"start": 3, "end": 7, "entity": "street", "value": "粤海街道", "extractor": "Regex"},
+    ]
+    record_exchange(session=session, channel="web", chat_id="c", text=text,
+                    nlu={"intent": "road", "confidence": 0.9, "entities": found},
+                    replies=["好的"])  # fmt: skip
+    [item] = inbox(session=session, examples=training_examples(nlu_copy), wanted=InboxFilter(),
+                   show_personal_data=True)  # fmt: skip
+    assert [(e["start"], e["end"], e["entity"]) for e in item.entities] == [
+        (0, 3, "district"), (3, 7, "street"), (7, 12, "road"),
+    ]  # fmt: skip
