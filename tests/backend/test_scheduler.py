@@ -15,12 +15,13 @@ from backend.scheduler import (
     OUTBOX_JOB_ID,
     RATING_JOB_ID,
     RETENTION_JOB_ID,
+    ROLLUP_JOB_ID,
     SWEEP_JOB_ID,
     build_background_jobs,
     start_background_jobs,
 )
 from backend.settings import Settings
-from storage.models import DeadlineAlert, OutboxEvent
+from storage.models import DeadlineAlert, OutboxEvent, StatsCount, StatsRollupDay
 from tests.backend.ticket_factory import open_ticket
 
 T0 = datetime(2026, 11, 29, 1, 0, tzinfo=UTC)
@@ -46,13 +47,19 @@ def test_no_outbox_job_without_a_deliverer(
         RETENTION_JOB_ID,
         HANDOFF_JOB_ID,
         CLUSTER_JOB_ID,
+        ROLLUP_JOB_ID,
     ]
 
 
 def test_jobs_never_overlap_and_coalesce(
     database_url: str, session_factory: sessionmaker[Session]
 ) -> None:
-    settings = settings_for(database_url, sweep_interval_seconds=90, outbox_interval_seconds=3)
+    settings = settings_for(
+        database_url,
+        sweep_interval_seconds=90,
+        outbox_interval_seconds=3,
+        stats_rollup_interval_seconds=120,
+    )
     jobs = build_background_jobs(
         settings=settings, session_factory=session_factory, deliver=deliver_nothing
     )
@@ -62,9 +69,10 @@ def test_jobs_never_overlap_and_coalesce(
         RETENTION_JOB_ID,
         HANDOFF_JOB_ID,
         CLUSTER_JOB_ID,
+        ROLLUP_JOB_ID,
         OUTBOX_JOB_ID,
     ]
-    for job_id, seconds in ((SWEEP_JOB_ID, 90), (OUTBOX_JOB_ID, 3)):
+    for job_id, seconds in ((SWEEP_JOB_ID, 90), (OUTBOX_JOB_ID, 3), (ROLLUP_JOB_ID, 120)):
         job = jobs.scheduler.get_job(job_id)
         assert job.max_instances == 1
         assert job.coalesce is True
@@ -114,11 +122,20 @@ async def test_the_jobs_do_their_work_and_commit(
     with time_machine.travel(T0 + timedelta(hours=25), tick=False):
         await jobs.scheduler.get_job(SWEEP_JOB_ID).func()
         await jobs.scheduler.get_job(OUTBOX_JOB_ID).func()
+        await jobs.scheduler.get_job(ROLLUP_JOB_ID).func()
     with session_factory() as session:
         assert len(session.scalars(select(DeadlineAlert)).all()) == 1
         statuses = session.scalars(select(OutboxEvent.status).order_by(OutboxEvent.id)).all()
+        rolled = session.scalars(select(StatsRollupDay.day).order_by(StatsRollupDay.day)).all()
+        received = session.scalar(
+            select(StatsCount.received).where(
+                StatsCount.level == "total", StatsCount.period == "20261129"
+            )
+        )
     assert statuses == ["delivered", "delivered"]
     assert delivered == ["dispatched", "escalated"]
+    # The rollup: every day of the first ticket's month up to yesterday (T0 is 29 November).
+    assert rolled[0] == "20261101" and rolled[-1] == "20261129" and received == 1
 
 
 async def test_started_jobs_stop_cleanly(
