@@ -119,7 +119,7 @@ def split_days(*, session: Session, scope: Scope, months: bool = True, final: bo
     # Each day: in a whole month (None), rolled up (True) or live (False); then runs of each.
     kinds = [
         (day, None if day_key(day) in in_months else day_key(day) in ready_days)
-        for day in (span.start + timedelta(days=n) for n in range((span.end - span.start).days + 1))
+        for day in _each_day(span.start, span.end)
     ]
     rolled: list[DayRange] = []
     live: list[Period] = []
@@ -162,13 +162,21 @@ def _columns(table: Any, group: str | None) -> tuple[Any, ...]:
 
 
 def _periods(table: Any, scope: Scope, days: Days) -> list[ColumnElement[bool]]:
-    """Rows of a level table (counts, histograms) of the rolled-up months and days."""
-    found = [
-        and_(table.grain == "day", table.period.between(first, last)) for first, last in days.rolled
+    """Rows of a level table (counts, histograms) of the rolled-up months and days. Days are
+    listed one by one, so that the (grain, period, level) index finds each level's rows."""
+    keys = [
+        day_key(day) for first, last in days.rolled for day in _each_day(_date(first), _date(last))
     ]
+    found = []
+    if keys:
+        found.append(and_(table.grain == "day", table.period.in_(keys)))
     if days.months:
         found.append(and_(table.grain == "month", table.period.in_(days.months)))
     return [or_(*found), *_department(table, scope)]
+
+
+def _each_day(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def _department(table: Any, scope: Scope) -> list[ColumnElement[bool]]:

@@ -49,7 +49,7 @@ class StatsCount(Base):
 
     __tablename__ = "stats_counts"
     __table_args__ = (
-        Index("ix_stats_counts_level_grain_period", "level", "grain", "period"),
+        Index("ix_stats_counts_grain_period", "grain", "period", "level"),
         Index("ix_stats_counts_department_id_level", "department_id", "level", "grain", "period"),
     )
 
@@ -75,7 +75,7 @@ class StatsHistogram(Base):
     (backend/stats/medians.py): where a group's median lies, without reading the times."""
 
     __tablename__ = "stats_histograms"
-    __table_args__ = (Index("ix_stats_histograms_level_grain_period", "level", "grain", "period"),)
+    __table_args__ = (Index("ix_stats_histograms_grain_period", "grain", "period", "level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grain: Mapped[str] = mapped_column(String(5))

@@ -114,7 +114,7 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
-            "ix_stats_counts_level_grain_period", ["level", "grain", "period"], unique=False
+            "ix_stats_counts_grain_period", ["grain", "period", "level"], unique=False
         )
 
     op.create_table(
@@ -163,7 +163,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("stats_histograms", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_stats_histograms_level_grain_period", ["level", "grain", "period"], unique=False
+            "ix_stats_histograms_grain_period", ["grain", "period", "level"], unique=False
         )
 
     op.create_table(
@@ -196,7 +196,7 @@ def downgrade() -> None:
     op.drop_table("stats_rollup_months")
     op.drop_table("stats_rollup_days")
     with op.batch_alter_table("stats_histograms", schema=None) as batch_op:
-        batch_op.drop_index("ix_stats_histograms_level_grain_period")
+        batch_op.drop_index("ix_stats_histograms_grain_period")
 
     op.drop_table("stats_histograms")
     with op.batch_alter_table("stats_handling", schema=None) as batch_op:
@@ -210,7 +210,7 @@ def downgrade() -> None:
 
     op.drop_table("stats_dirty_days")
     with op.batch_alter_table("stats_counts", schema=None) as batch_op:
-        batch_op.drop_index("ix_stats_counts_level_grain_period")
+        batch_op.drop_index("ix_stats_counts_grain_period")
         batch_op.drop_index("ix_stats_counts_department_id_level")
 
     op.drop_table("stats_counts")
