@@ -65,11 +65,12 @@ def aggregate(
         return live_aggregate(
             session=session, scope=scope, group=group, spans=spans, median=median, total=total
         )
-    months = group != "day"  # a trend needs each day's numbers: whole months do not help it
-    days = split_days(session=session, scope=scope, months=months)
+    if group == "day" and not total:
+        return _per_day(session=session, scope=scope, median=median)
+    days = split_days(session=session, scope=scope)
     # Handling times do not depend on the time of asking: days whose overdue counts are not
     # final yet (their last time limits still ahead) give their medians from the rollup too.
-    timed = split_days(session=session, scope=scope, months=months, final=False) if median else days
+    timed = split_days(session=session, scope=scope, final=False) if median else days
     if not timed.from_rollup:
         return live_aggregate(
             session=session, scope=scope, group=group, spans=days.live, median=median, total=total
@@ -89,6 +90,26 @@ def aggregate(
         return aggregate(
             session=session, scope=scope, group=group, median=median, total=total, rollup=False
         )
+    return Aggregate(groups=groups, total=overall)
+
+
+def _per_day(*, session: Session, scope: Scope, median: bool) -> Aggregate:
+    """Each day's numbers: a rolled-up day from its rows (its median kept with them), the other
+    days live; no day mixes both, so nothing needs merging."""
+    days = split_days(session=session, scope=scope, months=False)
+    groups = (
+        rolled_counts(session=session, scope=scope, group="day", days=days, medians=median)
+        if days.from_rollup
+        else {}
+    )
+    if days.live:
+        live = live_aggregate(
+            session=session, scope=scope, group="day", spans=days.live, median=median, total=False
+        )
+        groups.update(live.groups)
+    overall = Counts()
+    for counts in groups.values():
+        overall.add(counts)
     return Aggregate(groups=groups, total=overall)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from backend.stats.counts import GROUPS, Counts, Scope
 from backend.stats.measures import Period
-from backend.stats.medians import COARSE
+from backend.stats.medians import COARSE, hours
 from storage.models import (
     StatsCount,
     StatsDirtyDay,
@@ -150,8 +150,8 @@ def _final(record: Any, scope: Scope, final: bool) -> list[ColumnElement[bool]]:
 
 
 def _level(scope: Scope, group: str | None) -> str:
-    if scope.department_id is not None:
-        return "full"
+    if scope.department_id is not None:  # one department: its own rows
+        return "department" if group in (None, "day", "department") else "full"
     return "total" if group in (None, "day") else group
 
 
@@ -190,20 +190,28 @@ def _handled(scope: Scope, days: Days) -> list[ColumnElement[bool]]:
 
 
 def rolled_counts(
-    *, session: Session, scope: Scope, group: str, days: Days
+    *, session: Session, scope: Scope, group: str, days: Days, medians: bool = False
 ) -> dict[tuple[Any, ...], Counts]:
-    """Counts per group over the rolled-up months and days (their overdue counts are final)."""
+    """Counts per group over the rolled-up months and days (their overdue counts are final);
+    with `medians`, per day (`group` "day"), each day's median kept with its counts."""
     columns = _columns(StatsCount, group)
+    sums = [func.sum(getattr(StatsCount, name)) for name in COUNTED]
+    if medians:
+        assert group == "day" and not days.months  # then each group is one row
+        sums.append(func.max(StatsCount.median_seconds))
     query = (
-        select(*columns, *(func.sum(getattr(StatsCount, name)) for name in COUNTED))
+        select(*columns, *sums)
         .where(StatsCount.level == _level(scope, group), *_periods(StatsCount, scope, days))
         .group_by(*columns)
     )
     width = len(columns)
-    return {
-        tuple(row[:width]): Counts(*(int(value) for value in row[width:]))
-        for row in session.connection().execute(query).all()
-    }
+    found = {}
+    for row in session.connection().execute(query).all():
+        counts = Counts(*(int(value) for value in row[width : width + len(COUNTED)]))
+        if medians:
+            counts.median_handling_hours = hours(row[-1])
+        found[tuple(row[:width])] = counts
+    return found
 
 
 def rolled_buckets(

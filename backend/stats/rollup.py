@@ -15,17 +15,18 @@ Several replicas may run it: a day's or month's record row is locked first.
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, literal, select, update
+from sqlalchemy import Row, bindparam, case, delete, func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.stats.counts import HISTOGRAM_LEVELS, LEVELS, Scope
 from backend.stats.measures import OVERDUE_ONCE_DUE, TICKET_CONDITIONS, Period, handling_seconds
-from backend.stats.medians import COARSE, bucket_of
+from backend.stats.medians import COARSE, bucket_of, middle
 from backend.stats.rolled import COUNTED, day_key, month_end
 from backend.tickets.numbers import shenzhen_zone
 from storage.db import is_postgresql
@@ -207,6 +208,8 @@ def compute_day(*, session: Session, day: str, now: datetime, markers: list[int]
             names = _names(LEVELS[level], ("bucket", "count"))
             session.execute(insert(StatsHistogram).from_select(names, by_bucket))
 
+    _day_medians(session, day, times)
+
     # max() of a CASE, not of the column: a plain max(resolve_due) tempts PostgreSQL to walk the
     # resolve_due index from the top past every later ticket.
     latest_due = func.max(case((OVERDUE_ONCE_DUE, Ticket.resolve_due)))
@@ -221,6 +224,36 @@ def compute_day(*, session: Session, day: str, now: datetime, markers: list[int]
     for start in range(0, len(markers), MARKERS_PER_DELETE):
         chunk = markers[start : start + MARKERS_PER_DELETE]
         session.execute(delete(StatsDirtyDay).where(StatsDirtyDay.id.in_(chunk)))
+
+
+def _day_medians(session: Session, day: str, times: Sequence[Row[Any]]) -> None:
+    """The day's median handling time, of all and of each department, on their count rows."""
+    of_department: dict[int | None, list[float]] = defaultdict(list)
+    for row in times:
+        of_department[row.department_id].append(float(row[-1]))
+    every = sorted(value for values in of_department.values() for value in values)
+    of_day = [StatsCount.grain == "day", StatsCount.period == day]
+    if every:
+        session.execute(
+            update(StatsCount)
+            .where(*of_day, StatsCount.level == "total")
+            .values(median_seconds=middle(every))
+        )
+    if of_department:
+        by_department = (
+            update(StatsCount.__table__)
+            .where(
+                *of_day,
+                StatsCount.level == "department",
+                StatsCount.department_id.is_not_distinct_from(bindparam("department")),
+            )
+            .values(median_seconds=bindparam("median"))
+        )
+        medians = [
+            {"department": department, "median": middle(sorted(values))}
+            for department, values in of_department.items()
+        ]
+        session.execute(by_department, medians)
 
 
 def build_month(*, session: Session, first: date, now: datetime) -> None:

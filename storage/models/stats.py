@@ -68,6 +68,9 @@ class StatsCount(Base):
     overdue: Mapped[int] = mapped_column()
     rated: Mapped[int] = mapped_column()
     satisfied: Mapped[int] = mapped_column()
+    # On day rows of the `total` and `department` levels: the median handling time of the row's
+    # tickets (seconds), so that a trend per day needs no histogram.
+    median_seconds: Mapped[float | None] = mapped_column(Float)
 
 
 class StatsHistogram(Base):

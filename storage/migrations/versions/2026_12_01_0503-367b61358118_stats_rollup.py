@@ -105,6 +105,7 @@ def upgrade() -> None:
         sa.Column("overdue", sa.Integer(), nullable=False),
         sa.Column("rated", sa.Integer(), nullable=False),
         sa.Column("satisfied", sa.Integer(), nullable=False),
+        sa.Column("median_seconds", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stats_counts")),
     )
     with op.batch_alter_table("stats_counts", schema=None) as batch_op:
