@@ -45,7 +45,8 @@ COUNTED = (
 
 
 def day_key(day: date) -> str:
-    return day.strftime("%Y%m%d")
+    """YYYYMMDD, as in ticket numbers (zero-padded whatever the year)."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def month_end(first: date) -> date:
