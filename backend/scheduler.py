@@ -1,6 +1,6 @@
 """The platform's periodic work: the deadline sweep, the outbox dispatcher, the release of
 messages held by the chat rate limits, the retention of uploads and chat messages, the return of
-idle operator claims to the waiting list and the 类案 clustering job.
+idle operator claims to the waiting list, the 类案 clustering job and the 三率 rollup.
 
 Every job is stateless (deadlines and pending messages are database rows), so a restart loses
 nothing and several replicas may run them side by side: rows are claimed with
@@ -26,6 +26,7 @@ from backend.outbox.delivery import Deliver
 from backend.outbox.dispatcher import dispatch_pending
 from backend.retention import run_retention
 from backend.settings import Settings
+from backend.stats.rollup import run_rollup
 from backend.tickets.rating_followup import run_rating_followup
 from backend.timers.job import run_sweep
 from storage.models import utcnow
@@ -39,6 +40,7 @@ HELD_JOB_ID = "held-release"
 RETENTION_JOB_ID = "retention"
 HANDOFF_JOB_ID = "handoff-claim-expiry"
 CLUSTER_JOB_ID = "clusters"
+ROLLUP_JOB_ID = "stats-rollup"
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -131,8 +133,8 @@ def build_background_jobs(
     deliver: Deliver | None,
     release_held: Callable[[], Awaitable[object]] | None = None,
 ) -> BackgroundJobs:
-    """The sweep, rating follow-up, retention and clustering jobs always; the outbox job with a
-    deliverer, the release of held messages with the channels' `release_held`."""
+    """The sweep, rating follow-up, retention, clustering and rollup jobs always; the outbox job
+    with a deliverer, the release of held messages with the channels' `release_held`."""
     jobs = BackgroundJobs()
     reminder_window = timedelta(hours=settings.reminder_window_hours)
 
@@ -183,6 +185,13 @@ def build_background_jobs(
         await asyncio.to_thread(run_cluster_job, session_factory=session_factory)
 
     jobs.add_job(job_id=CLUSTER_JOB_ID, seconds=settings.cluster_interval_seconds, work=clusters)
+
+    async def rollup() -> None:
+        await asyncio.to_thread(
+            run_rollup, session_factory=session_factory, max_days=settings.stats_rollup_max_days
+        )
+
+    jobs.add_job(job_id=ROLLUP_JOB_ID, seconds=settings.stats_rollup_interval_seconds, work=rollup)
     if release_held is not None:
         jobs.add_job(
             job_id=HELD_JOB_ID, seconds=settings.held_release_interval_seconds, work=release_held

@@ -112,6 +112,11 @@ class Settings(BaseSettings):
     handoff_expiry_interval_seconds: float = 30.0
     # How often the 类案 clustering job runs (thresholds: backend/clusters/data/clusters.yml).
     cluster_interval_seconds: int = Field(default=3600, ge=60)
+    # The 三率 rollup (backend/stats/rollup.py): how often the job computes closed days that are
+    # new or whose tickets changed (those are counted live meanwhile), and at most how many days
+    # one run computes (a first run over years of tickets spreads over several runs).
+    stats_rollup_interval_seconds: int = Field(default=300, ge=10)
+    stats_rollup_max_days: int = Field(default=366, ge=1)
     timezone: str = "Asia/Shanghai"
 
     @field_validator("chat_rate_limit", "address_rate_limit", "photo_rate_limit")

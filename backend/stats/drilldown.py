@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.errors import InvalidRequest
+from backend.stats.counts import Scope
+from backend.stats.live import local_day
 from backend.stats.measures import DRILL_CONDITIONS
-from backend.stats.rates import Scope, local_day
 from storage.models import Ticket
 
 MAX_ROWS = 5000

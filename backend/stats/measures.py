@@ -5,7 +5,7 @@ SQL. The aggregates (rates.py) sum these conditions and the drill-down (drilldow
 the tickets that meet them, so a number and the list behind it always agree.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, func, or_
 
 from backend.errors import InvalidRequest
 from backend.tickets.numbers import shenzhen_zone
@@ -70,27 +70,47 @@ def period(*, start: date, end: date) -> Period:
     return Period(start=start, end=end)
 
 
-def in_scope(*, span: Period) -> list[ColumnElement[bool]]:
-    """Tickets received in the period, neither merged into another nor cancelled."""
+def in_scope(*, spans: Sequence[Period]) -> list[ColumnElement[bool]]:
+    """Tickets received in the periods (at least one), neither merged into another nor
+    cancelled."""
+    received = [
+        and_(Ticket.created_at >= span.since, Ticket.created_at < span.until) for span in spans
+    ]
     return [
-        Ticket.created_at >= span.since,
-        Ticket.created_at < span.until,
+        received[0] if len(received) == 1 else or_(*received),
         Ticket.state.not_in([TicketState.merged.value, TicketState.cancelled.value]),
     ]
 
 
 Condition = Callable[[datetime], ColumnElement[bool]]
 
+
+def not_resolved_in_time() -> ColumnElement[bool]:
+    """Still open, or resolved after the time limit: overdue once the limit has passed."""
+    return or_(Ticket.resolved_at.is_(None), Ticket.resolved_at > Ticket.resolve_due)
+
+
 TICKET_CONDITIONS: dict[str, Condition] = {
     "responded_on_time": lambda now: Ticket.first_contact_at <= Ticket.contact_due,
     "resolved_on_time": lambda now: Ticket.resolved_at <= Ticket.resolve_due,
     "reopened": lambda now: Ticket.reopen_count > 0,
-    "overdue": lambda now: and_(
-        Ticket.resolve_due < now,
-        or_(Ticket.resolved_at.is_(None), Ticket.resolved_at > Ticket.resolve_due),
-    ),
+    "overdue": lambda now: and_(Ticket.resolve_due < now, not_resolved_in_time()),
 }
 """Per-ticket conditions, summed by the aggregates (NULL compares false: not counted)."""
+
+OVERDUE_ONCE_DUE: ColumnElement[bool] = and_(
+    Ticket.resolve_due.is_not(None), not_resolved_in_time()
+)
+"""Overdue whatever the time of asking, once `resolve_due` has passed (the rollup counts these
+and keeps the latest such `resolve_due` of each day)."""
+
+
+def handling_seconds(*, postgres: bool) -> ColumnElement[float]:
+    """Seconds from receipt to resolution (NULL while unresolved), the median's input; the same
+    expression for the live numbers and the rollup, so that both give the same float."""
+    if postgres:
+        return func.date_part("epoch", Ticket.resolved_at - Ticket.created_at)
+    return (func.julianday(Ticket.resolved_at) - func.julianday(Ticket.created_at)) * 86400.0
 
 
 DRILL_CONDITIONS: dict[str, Condition | None] = {

@@ -1,174 +1,185 @@
 """The 三率 by department, district, street or category; trends per day or week; the district ×
-category table. All counts are SQL aggregates of the conditions in `measures`, in one pass over
-the period's tickets (ratings are counted on the ticket row), so they are the same on SQLite and
-PostgreSQL and fast over a large history (`ix_tickets_stats`, `scripts/bench_rates.py`).
+category table. Closed days come from the rollup (backend/stats/rollup.py fills it, rolled.py
+reads it), the others straight from `tickets` (live.py); both give the same numbers, the
+medians included (exact, medians.py), on SQLite and PostgreSQL alike.
 """
 
-import statistics
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+import logging
+from datetime import date, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, case, func, select, text, tuple_
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from backend.stats.measures import TICKET_CONDITIONS, Period, in_scope
+from backend.stats.counts import Aggregate, Counts, Scope, ratio
+from backend.stats.live import live_aggregate, live_times
+from backend.stats.medians import Inconsistent, Times, exact_medians, hours
+from backend.stats.rolled import (
+    Days,
+    rolled_buckets,
+    rolled_counts,
+    rolled_fine_counts,
+    rolled_times,
+    split_days,
+)
 from storage.db import is_postgresql
-from storage.models import Department, ServiceCategory, Ticket
+from storage.models import Department, ServiceCategory
+
+__all__ = [
+    "Aggregate",
+    "Counts",
+    "GroupBy",
+    "Interval",
+    "Scope",
+    "aggregate",
+    "matrix",
+    "rates",
+    "trend",
+]
+
+log = logging.getLogger(__name__)
 
 GroupBy = Literal["department", "district", "street", "category"]
 Interval = Literal["day", "week"]
-
-
-def local_day() -> ColumnElement[str]:
-    """The Shenzhen day a ticket was received, YYYYMMDD: its number is SZYYYYMMDD-NNNNNN,
-    numbered by that day (backend.tickets.numbers), so no time-zone arithmetic in SQL."""
-    return func.substr(Ticket.ticket_no, 3, 8)
-
-
-GROUP_COLUMNS: dict[str, tuple[Any, ...]] = {
-    "department": (Ticket.department_id,),
-    "district": (Ticket.district,),
-    "street": (Ticket.district, Ticket.street),
-    "category": (Ticket.service_code,),
-    "day": (local_day(),),
-    "cell": (Ticket.district, Ticket.service_code),
-}
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which tickets count: received in `span`, of one department when given; `now` for overdue."""
-
-    span: Period
-    now: datetime
-    department_id: int | None = None
-
-    def filters(self) -> list[ColumnElement[bool]]:
-        found = in_scope(span=self.span)
-        if self.department_id is not None:
-            found.append(Ticket.department_id == self.department_id)
-        return found
-
-
-def _ratio(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
-@dataclass
-class Counts:
-    """The numbers of one group; rates are None when their denominator is zero."""
-
-    received: int = 0
-    responded_on_time: int = 0
-    resolved_on_time: int = 0
-    reopened: int = 0
-    overdue: int = 0
-    rated: int = 0
-    satisfied: int = 0
-    median_handling_hours: float | None = None
-
-    def add(self, other: "Counts") -> None:
-        for name in (*TICKET_COUNTS, "received", "rated", "satisfied"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "received": self.received,
-            "responded_on_time": self.responded_on_time,
-            "response_rate": _ratio(self.responded_on_time, self.received),
-            "resolved_on_time": self.resolved_on_time,
-            "resolved_on_time_rate": _ratio(self.resolved_on_time, self.received),
-            "rated": self.rated,
-            "satisfied": self.satisfied,
-            "satisfaction_rate": _ratio(self.satisfied, self.rated),
-            "reopened": self.reopened,
-            "reopen_rate": _ratio(self.reopened, self.received),
-            "overdue": self.overdue,
-            "median_handling_hours": self.median_handling_hours,
-        }
-
-
-TICKET_COUNTS = ("responded_on_time", "resolved_on_time", "reopened", "overdue")
-
-
-@dataclass(frozen=True)
-class Aggregate:
-    """Counts per group key (a tuple of the group's column values), and over the whole scope."""
-
-    groups: dict[tuple[Any, ...], Counts]
-    total: Counts
+MEDIAN_ATTEMPTS = 3
 
 
 def aggregate(
-    *, session: Session, scope: Scope, group: str, median: bool = True, total: bool = True
-) -> Aggregate:
-    """One pass over the scope's tickets: the counts of every group and (with `total`) of all.
-
-    On PostgreSQL the median is taken in the same pass (percentile_cont; GROUPING SETS add the
-    total row); SQLite (small deployments) reads the durations and takes the medians here.
-    Without `median` the pass is a plain hash aggregate (no sort), the cheapest there is.
-    """
-    columns = GROUP_COLUMNS[group]
-    postgres = is_postgresql(session.get_bind().engine)
-    measures = [
-        func.count(Ticket.id),
-        *(func.sum(case((TICKET_CONDITIONS[n](scope.now), 1), else_=0)) for n in TICKET_COUNTS),
-        func.sum(Ticket.ratings_count),
-        func.sum(Ticket.satisfied_count),
-    ]
-    sql_median = postgres and median
-    if postgres:
-        # One aggregate over up to millions of rows: compiling it (JIT) costs more than it saves.
-        session.execute(text("SET LOCAL jit = off"))
-    if sql_median:
-        seconds = func.date_part("epoch", Ticket.resolved_at - Ticket.created_at)
-        measures.append(func.percentile_cont(0.5).within_group(seconds))
-    query = select(*columns, *measures).where(*scope.filters())
-    if sql_median and total:  # the total's median cannot be added up from the groups'
-        is_total = func.grouping(*columns)  # 0 on group rows, non-zero on the total row
-        query = query.add_columns(is_total).group_by(func.grouping_sets(tuple_(*columns), tuple_()))
-    else:
-        query = query.group_by(*columns)
-    width = len(columns)
-    groups: dict[tuple[Any, ...], Counts] = {}
-    overall = Counts()
-    for row in session.execute(query):
-        received, *counted = row[width : width + 7]
-        counts = Counts(received, *(int(value or 0) for value in counted))
-        if sql_median:
-            hours = row[width + 7]
-            counts.median_handling_hours = round(hours / 3600, 2) if hours is not None else None
-        if sql_median and total and row[width + 8]:
-            overall = counts
-        else:
-            groups[tuple(row[:width])] = counts
-            if not (sql_median and total):
-                overall.add(counts)
-    if median and not postgres:
-        _sqlite_medians(session=session, scope=scope, columns=columns, groups=groups, total=overall)
-    return Aggregate(groups=groups, total=overall)
-
-
-def _sqlite_medians(
     *,
     session: Session,
     scope: Scope,
-    columns: tuple[Any, ...],
+    group: str,
+    median: bool = True,
+    total: bool = True,
+    rollup: bool = True,
+) -> Aggregate:
+    """The counts of every group and of all, over the scope's tickets; medians unless told not.
+
+    With `rollup` the months and days the rollup holds are summed from it and only the rest is
+    read from `tickets`; without, everything is (the definition the rollup is tested against)."""
+    if is_postgresql(session.get_bind().engine):
+        # Aggregates over up to millions of rows: compiling them (JIT) costs more than it saves.
+        session.execute(text("SET LOCAL jit = off"))
+    if not rollup:
+        spans = [scope.span]
+        return live_aggregate(
+            session=session, scope=scope, group=group, spans=spans, median=median, total=total
+        )
+    if group == "day" and not total:
+        return _per_day(session=session, scope=scope, median=median)
+    days = split_days(session=session, scope=scope)
+    # Handling times do not depend on the time of asking: days whose overdue counts are not
+    # final yet (their last time limits still ahead) give their medians from the rollup too.
+    timed = split_days(session=session, scope=scope, final=False) if median else days
+    if not timed.from_rollup:
+        return live_aggregate(
+            session=session, scope=scope, group=group, spans=days.live, median=median, total=total
+        )
+    groups = _counts(session=session, scope=scope, group=group, days=days)
+    overall = Counts()
+    for counts in groups.values():
+        overall.add(counts)
+    if median and not _medians_read(
+        session=session,
+        scope=scope,
+        group=group,
+        days=timed,
+        groups=groups,
+        total=overall if total else None,
+    ):  # the rolled-up times were rewritten every time: read everything live rather than wait
+        return aggregate(
+            session=session, scope=scope, group=group, median=median, total=total, rollup=False
+        )
+    return Aggregate(groups=groups, total=overall)
+
+
+def _per_day(*, session: Session, scope: Scope, median: bool) -> Aggregate:
+    """Each day's numbers: a rolled-up day from its rows (its median kept with them), the other
+    days live; no day mixes both, so nothing needs merging."""
+    days = split_days(session=session, scope=scope, months=False)
+    groups = (
+        rolled_counts(session=session, scope=scope, group="day", days=days, medians=median)
+        if days.from_rollup
+        else {}
+    )
+    if days.live:
+        live = live_aggregate(
+            session=session, scope=scope, group="day", spans=days.live, median=median, total=False
+        )
+        groups.update(live.groups)
+    overall = Counts()
+    for counts in groups.values():
+        overall.add(counts)
+    return Aggregate(groups=groups, total=overall)
+
+
+def _counts(
+    *, session: Session, scope: Scope, group: str, days: Days
+) -> dict[tuple[Any, ...], Counts]:
+    """Counts per group: the rolled-up months and days summed, plus the live days."""
+    groups = (
+        rolled_counts(session=session, scope=scope, group=group, days=days)
+        if days.from_rollup
+        else {}
+    )
+    if days.live:
+        live = live_aggregate(
+            session=session, scope=scope, group=group, spans=days.live, median=False, total=False
+        )
+        for key, counts in live.groups.items():
+            groups.setdefault(key, Counts()).add(counts)
+    return groups
+
+
+def _medians_read(**reading: Any) -> bool:
+    """Set the medians; False when the job rewrote a day between two reads each attempt."""
+    for _ in range(MEDIAN_ATTEMPTS):
+        try:
+            _add_medians(**reading)
+            return True
+        except Inconsistent as error:
+            log.info("stats: rolled-up handling times changed while read (%s); again", error)
+    return False
+
+
+def _add_medians(
+    *,
+    session: Session,
+    scope: Scope,
+    group: str,
+    days: Days,
     groups: dict[tuple[Any, ...], Counts],
-    total: Counts,
+    total: Counts | None,
 ) -> None:
-    width = len(columns)
-    days = func.julianday(Ticket.resolved_at) - func.julianday(Ticket.created_at)
-    resolved = [*scope.filters(), Ticket.resolved_at.is_not(None)]
-    durations: dict[tuple[Any, ...], list[float]] = defaultdict(list)
-    for row in session.execute(select(*columns, days).where(*resolved)):
-        durations[tuple(row[:width])].append(float(row[width]) * 24)
-    for key, hours in durations.items():
-        groups[key].median_handling_hours = round(statistics.median(hours), 2)
-    every = [hour for hours in durations.values() for hour in hours]
-    total.median_handling_hours = round(statistics.median(every), 2) if every else None
+    """Exact medians of the groups (and of all, given `total`) over rolled-up and live days."""
+    times: dict[tuple[Any, ...], Times] = {key: Times() for key in groups}
+    rolled = rolled_buckets(session=session, scope=scope, group=group, days=days)
+    for key, buckets in rolled.items():
+        times.setdefault(key, Times()).rolled.update(buckets)
+    if days.live:
+        live = live_times(session=session, scope=scope, group=group, spans=days.live)
+        for key, values in live.items():
+            times.setdefault(key, Times()).live.extend(values)
+
+    def medians(by: str | None, of: dict[Any, Times]) -> dict[Any, float | None]:
+        def count_fine(pairs: Any) -> Any:
+            return rolled_fine_counts(
+                session=session, scope=scope, group=by, days=days, pairs=pairs
+            )
+
+        def read(pairs: Any) -> Any:
+            return rolled_times(session=session, scope=scope, group=by, days=days, pairs=pairs)
+
+        return exact_medians(times=of, count_fine=count_fine, read=read)
+
+    for key, seconds in medians(group, times).items():
+        if key in groups:
+            groups[key].median_handling_hours = hours(seconds)
+    if total is not None:
+        every = Times()
+        for one in times.values():
+            every.add(one)
+        total.median_handling_hours = hours(medians(None, {(): every})[()])
 
 
 def _names(
@@ -222,13 +233,17 @@ def _names(
     }
 
 
-def rates(*, session: Session, scope: Scope, group_by: GroupBy) -> dict[str, Any]:
-    """Rows per group, most tickets first, and the total of the whole scope."""
-    found = aggregate(session=session, scope=scope, group=group_by)
+def rates(
+    *, session: Session, scope: Scope, group_by: GroupBy, rollup: bool = True
+) -> dict[str, Any]:
+    """Rows per group, most tickets first (then by key), and the total of the whole scope."""
+    found = aggregate(session=session, scope=scope, group=group_by, rollup=rollup)
     names = _names(session=session, group_by=group_by, keys=list(found.groups))
     rows = [
         {**names[key], **counts.as_dict()}
-        for key, counts in sorted(found.groups.items(), key=lambda item: -item[1].received)
+        for key, counts in sorted(
+            found.groups.items(), key=lambda item: (-item[1].received, names[item[0]]["key"])
+        )
     ]
     return {"rows": rows, "total": found.total.as_dict()}
 
@@ -237,7 +252,9 @@ def _bucket(day: date, interval: Interval) -> date:
     return day - timedelta(days=day.weekday()) if interval == "week" else day
 
 
-def trend(*, session: Session, scope: Scope, interval: Interval) -> list[dict[str, Any]]:
+def trend(
+    *, session: Session, scope: Scope, interval: Interval, rollup: bool = True
+) -> list[dict[str, Any]]:
     """Counts per Shenzhen day or week (weeks start on Monday), every bucket of the period
     listed, empty ones with zeros, so that charts have no gaps. The median handling time is
     given per day only (a week's median cannot be made from its days')."""
@@ -246,9 +263,15 @@ def trend(*, session: Session, scope: Scope, interval: Interval) -> list[dict[st
     while day <= scope.span.end:
         buckets.setdefault(_bucket(day, interval), Counts())
         day += timedelta(days=1)
-    for (stamp,), counts in aggregate(
-        session=session, scope=scope, group="day", total=False
-    ).groups.items():
+    per_day = aggregate(
+        session=session,
+        scope=scope,
+        group="day",
+        median=interval == "day",  # weeks carry none
+        total=False,
+        rollup=rollup,
+    )
+    for (stamp,), counts in per_day.groups.items():
         local = date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8]))
         if interval == "day":
             buckets[local] = counts
@@ -260,9 +283,11 @@ def trend(*, session: Session, scope: Scope, interval: Interval) -> list[dict[st
     ]
 
 
-def matrix(*, session: Session, scope: Scope) -> dict[str, Any]:
+def matrix(*, session: Session, scope: Scope, rollup: bool = True) -> dict[str, Any]:
     """The district × category table: received, overdue and satisfaction per cell."""
-    cells = aggregate(session=session, scope=scope, group="cell", median=False, total=False).groups
+    cells = aggregate(
+        session=session, scope=scope, group="cell", median=False, total=False, rollup=rollup
+    ).groups
     codes = sorted({code for _, code in cells})
     names = {
         category.service_code: category.name_zh
@@ -279,7 +304,7 @@ def matrix(*, session: Session, scope: Scope) -> dict[str, Any]:
                 "service_code": code,
                 "received": counts.received,
                 "overdue": counts.overdue,
-                "satisfaction_rate": _ratio(counts.satisfied, counts.rated),
+                "satisfaction_rate": ratio(counts.satisfied, counts.rated),
             }
             for (district, code), counts in sorted(
                 cells.items(), key=lambda item: (item[0][0] or "", item[0][1])

@@ -4,8 +4,8 @@ pick), department staff only their own department, whatever they ask for."""
 from datetime import date, datetime
 
 from backend.auth.actor import Actor
+from backend.stats.counts import Scope
 from backend.stats.measures import period
-from backend.stats.rates import Scope
 from storage.models import utcnow
 
 NO_DEPARTMENT = -1

@@ -31,6 +31,14 @@ from storage.models.outbox import OutboxEvent
 from storage.models.ratings import Rating
 from storage.models.routing import RoutingRule
 from storage.models.staff import ApiToken, Open311ApiKey, StaffUser
+from storage.models.stats import (
+    StatsCount,
+    StatsDirtyDay,
+    StatsHandling,
+    StatsHistogram,
+    StatsRollupDay,
+    StatsRollupMonth,
+)
 from storage.models.tickets import (
     Ticket,
     TicketCounter,
@@ -78,6 +86,12 @@ __all__ = [
     "ServiceCategory",
     "StaffRole",
     "StaffUser",
+    "StatsCount",
+    "StatsDirtyDay",
+    "StatsHandling",
+    "StatsHistogram",
+    "StatsRollupDay",
+    "StatsRollupMonth",
     "SubscriberRole",
     "TelegramUpdate",
     "Ticket",

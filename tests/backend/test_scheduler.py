@@ -17,13 +17,14 @@ from backend.scheduler import (
     OUTBOX_JOB_ID,
     RATING_JOB_ID,
     RETENTION_JOB_ID,
+    ROLLUP_JOB_ID,
     SWEEP_JOB_ID,
     BackgroundJobs,
     build_background_jobs,
     start_background_jobs,
 )
 from backend.settings import Settings
-from storage.models import DeadlineAlert, OutboxEvent
+from storage.models import DeadlineAlert, OutboxEvent, StatsCount, StatsRollupDay
 from tests.backend.ticket_factory import open_ticket
 
 T0 = datetime(2026, 11, 29, 1, 0, tzinfo=UTC)
@@ -49,13 +50,19 @@ def test_no_outbox_job_without_a_deliverer(
         RETENTION_JOB_ID,
         HANDOFF_JOB_ID,
         CLUSTER_JOB_ID,
+        ROLLUP_JOB_ID,
     ]
 
 
 def test_the_jobs_run_at_their_configured_intervals(
     database_url: str, session_factory: sessionmaker[Session]
 ) -> None:
-    settings = settings_for(database_url, sweep_interval_seconds=90, outbox_interval_seconds=3)
+    settings = settings_for(
+        database_url,
+        sweep_interval_seconds=90,
+        outbox_interval_seconds=3,
+        stats_rollup_interval_seconds=120,
+    )
     jobs = build_background_jobs(
         settings=settings, session_factory=session_factory, deliver=deliver_nothing
     )
@@ -65,10 +72,12 @@ def test_the_jobs_run_at_their_configured_intervals(
         RETENTION_JOB_ID,
         HANDOFF_JOB_ID,
         CLUSTER_JOB_ID,
+        ROLLUP_JOB_ID,
         OUTBOX_JOB_ID,
     ]
     assert jobs.job(SWEEP_JOB_ID).seconds == 90
     assert jobs.job(OUTBOX_JOB_ID).seconds == 3
+    assert jobs.job(ROLLUP_JOB_ID).seconds == 120
 
 
 def test_held_messages_are_released_every_few_seconds(
@@ -114,11 +123,20 @@ async def test_the_jobs_do_their_work_and_commit(
     with time_machine.travel(T0 + timedelta(hours=25), tick=False):
         await jobs.job(SWEEP_JOB_ID).run_once()
         await jobs.job(OUTBOX_JOB_ID).run_once()
+        await jobs.job(ROLLUP_JOB_ID).run_once()
     with session_factory() as session:
         assert len(session.scalars(select(DeadlineAlert)).all()) == 1
         statuses = session.scalars(select(OutboxEvent.status).order_by(OutboxEvent.id)).all()
+        rolled = session.scalars(select(StatsRollupDay.day).order_by(StatsRollupDay.day)).all()
+        received = session.scalar(
+            select(StatsCount.received).where(
+                StatsCount.level == "total", StatsCount.period == "20261129"
+            )
+        )
     assert statuses == ["delivered", "delivered"]
     assert delivered == ["dispatched", "escalated"]
+    # The rollup: every day of the first ticket's month up to yesterday (T0 is 29 November).
+    assert rolled[0] == "20261101" and rolled[-1] == "20261129" and received == 1
 
 
 async def test_started_jobs_stop_cleanly(
