@@ -12,6 +12,9 @@ from tests.actions.test_form_replies import WELL, report, run_form
 async def test_place_correction_after_modify_names_district_and_street(
     platform: FakePlatform, dispatcher: CollectingDispatcher
 ) -> None:
+    # District and street are the citizen's whole answer to "where?": the read-back follows
+    # with the change (issue 10), the old report's address (another district's) noted as not
+    # given instead of asked for once more; they can still add one there in words.
     slots = report(modifying=True, requested_slot="modify_field")
     changes = await run_form(
         dispatcher, text="地点改成福田区华富街道", intent="inform", slots=slots
@@ -19,10 +22,41 @@ async def test_place_correction_after_modify_names_district_and_street(
     assert (changes["district"], changes["street"], changes["address"]) == (
         "福田区",
         "华富街道",
-        None,
+        "（市民未提供具体地址）",
     )
-    assert changes["requested_slot"] == "address"
+    assert changes["requested_slot"] == "confirmed"
     assert "没能确定" not in "".join(texts(dispatcher))
+
+
+async def test_a_place_correction_naming_only_the_district_asks_where_exactly(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(dispatcher, text="不对，是在福田区", intent="deny", slots=report())
+    assert (changes["district"], changes["address"]) == ("福田区", None)
+    assert changes["requested_slot"] == "address"
+
+
+async def test_an_english_place_correction_keeps_the_landmark_as_the_address(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(
+        dispatcher,
+        text="No, it's actually in Futian, near Shenzhen Central Park",
+        intent="inform",
+        slots=report(),
+    )
+    assert (changes["district"], changes["address"]) == ("福田区", "near Shenzhen Central Park")
+    assert changes["requested_slot"] == "confirmed"
+
+
+async def test_naming_the_category_the_report_has_reads_it_back_again(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(
+        dispatcher, text="分类搞错了吧，应该是道路设施", intent="road", slots=report()
+    )
+    assert changes["service_code"] == "road"
+    assert changes["requested_slot"] == "confirmed"
 
 
 async def test_place_correction_at_the_read_back_keeps_the_citizens_words(
