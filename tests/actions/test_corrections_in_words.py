@@ -274,3 +274,34 @@ async def test_a_road_in_the_known_district_keeps_the_street(
     changes = await run_form(dispatcher, text="彩田路口", intent="inform", slots=slots)
     assert changes["address"] == "彩田路口"
     assert "street" not in changes and "district" not in changes
+
+
+async def test_a_new_subject_naming_the_street_answers_where_once_asked(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    """Asked where exactly, the citizen changes the subject and names the street: that is the
+    answer (as in a place correction); the read-back follows."""
+    slots = report(address=None, requested_slot="address")
+    changes = await run_form(
+        dispatcher,
+        text="等等，我搞错了，其实是华富街道那边有家餐馆油烟太大",
+        intent="air_pollution",
+        slots=slots,
+    )
+    assert (changes["district"], changes["street"]) == ("福田区", "华富街道")
+    assert changes["address"] == "（市民未提供具体地址）"
+    assert changes["requested_slot"] == "confirmed"
+
+
+async def test_a_new_subject_before_where_was_asked_goes_on_to_ask_it(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(district=None, street=None, address=None, requested_slot="district")
+    changes = await run_form(
+        dispatcher,
+        text="等等，我搞错了，其实是华富街道那边有家餐馆油烟太大",
+        intent="air_pollution",
+        slots=slots,
+    )
+    assert changes["street"] == "华富街道"
+    assert changes["requested_slot"] == "address"
