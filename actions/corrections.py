@@ -89,7 +89,7 @@ def description_change(utterance: Utterance, values: Dict[str, Any]) -> Dict[str
     extra = strip_openings(typed, lexicon["description_append"])
     if extra:
         old = values.get("description") or values.get("description_before") or ""
-        added = f"{old}\n补充：{extra}".strip() if old else extra
+        added = text("description_added", old=old, value=extra).strip() if old else extra
         return {"description": added, "description_before": None}
     return {}
 
@@ -236,6 +236,10 @@ async def find_corrections(
         values.get("phone"),
     ):
         changes["contact_preference"], changes["phone"] = contact
+    if not changes and named:
+        # The category it has, named ("不是路灯，是噪音" for a noise report): read back again,
+        # whatever NLU makes of the words (路灯 → streetlight).
+        return {"service_code": named}
     category = utterance.category
     if (
         not changes
@@ -244,6 +248,4 @@ async def find_corrections(
         and utterance.confidence >= CATEGORY_CHANGE_CONFIDENCE
     ):
         changes["service_code"] = category
-    if not changes and named:
-        changes["service_code"] = named  # the category it has, confirmed: read back again
     return changes

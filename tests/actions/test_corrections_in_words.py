@@ -4,6 +4,7 @@ and a change of subject that restarts the report keeping what still applies."""
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import language
 from tests.actions.conftest import entity, texts
 from tests.actions.fake_platform import FakePlatform
 from tests.actions.test_form_replies import WELL, report, run_form
@@ -57,6 +58,28 @@ async def test_naming_the_category_the_report_has_reads_it_back_again(
     )
     assert changes["service_code"] == "road"
     assert changes["requested_slot"] == "confirmed"
+
+
+async def test_naming_the_category_it_has_beats_the_nlu_reading_of_the_old_one(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(service_code="noise")
+    changes = await run_form(dispatcher, text="不是路灯，是噪音", intent="streetlight", slots=slots)
+    assert changes["service_code"] == "noise"
+    assert changes["requested_slot"] == "confirmed"
+
+
+async def test_an_addition_in_english_is_labelled_in_english(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    with language.speaking("en"):
+        changes = await run_form(
+            dispatcher,
+            text="also add that it floods when it rains",
+            intent="inform",
+            slots=report(),
+        )
+    assert changes["description"] == f"{WELL}\nAdded: it floods when it rains"
 
 
 async def test_place_correction_at_the_read_back_keeps_the_citizens_words(
