@@ -328,3 +328,18 @@ async def test_a_new_subject_before_where_was_asked_goes_on_to_ask_it(
     )
     assert changes["street"] == "华富街道"
     assert changes["requested_slot"] == "address"
+
+
+@pytest.mark.parametrize("sorry", ["我弄错了", "抱歉我写错了", "不好意思搞混了"])
+async def test_a_new_subject_after_any_i_was_wrong(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, sorry: str
+) -> None:
+    slots = report(address=None, requested_slot="address")
+    changes = await run_form(
+        dispatcher,
+        text=f"{sorry}，我要反映的是华富街道那边天天有人乱倒建筑垃圾",
+        intent="sanitation",
+        slots=slots,
+    )
+    assert changes["description"] == "华富街道那边天天有人乱倒建筑垃圾"
+    assert changes["street"] == "华富街道"
