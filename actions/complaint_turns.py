@@ -20,6 +20,7 @@ from actions.corrections import (
     find_corrections,
     modify_field_in,
     repeats_the_place,
+    repeats_the_report,
     settled,
     slots_of_field,
     within_known_area,
@@ -365,8 +366,8 @@ async def _confirmed(
     kind = reply_kind(utterance)
     if kind == "affirm":
         return {"confirmed": True}
-    if repeats_the_place(utterance, values):
-        return {"confirmed": None}  # the place answer sent twice: nothing changes
+    if repeats_the_place(utterance, values) or repeats_the_report(utterance, values):
+        return {"confirmed": None}  # the place answer or the report sent twice: nothing changes
     corrections = await find_corrections(client=client, utterance=utterance, values=values)
     if corrections:
         say(dispatcher, "correction_applied")

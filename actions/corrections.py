@@ -217,6 +217,14 @@ def repeats_the_place(utterance: Utterance, values: Dict[str, Any]) -> bool:
     return typed == ""
 
 
+def repeats_the_report(utterance: Utterance, values: Dict[str, Any]) -> bool:
+    """Is the message the report's description sent again (a double tap of the first message)?
+    It changes nothing, and is no unclear answer to the read-back."""
+    typed = "".join(ch for ch in utterance.free_text if ch.isalnum())
+    described = "".join(ch for ch in str(values.get("description") or "") if ch.isalnum())
+    return bool(typed) and typed == described
+
+
 async def find_corrections(
     *, client: BackendClient, utterance: Utterance, values: Dict[str, Any]
 ) -> Dict[str, Any]:

@@ -343,3 +343,11 @@ async def test_a_new_subject_after_any_i_was_wrong(
     )
     assert changes["description"] == "华富街道那边天天有人乱倒建筑垃圾"
     assert changes["street"] == "华富街道"
+
+
+async def test_the_report_sent_twice_is_read_back_again_without_a_question(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(dispatcher, text=f"{WELL}。", intent="road", slots=report())
+    assert changes["requested_slot"] == "confirmed"
+    assert "没明白" not in "".join(texts(dispatcher))
