@@ -20,6 +20,8 @@ from actions.corrections import (
     find_corrections,
     modify_field_in,
     repeats_the_place,
+    repeats_the_report,
+    settled,
     slots_of_field,
     within_known_area,
 )
@@ -40,7 +42,7 @@ from actions.messages import (
 )
 from actions.places import PLACE_LEVELS, address_in, place_changes, place_in
 from actions.replies import confirms, reply_kind, starts_dont_know
-from actions.urgency import urgent_kinds
+from actions.urgency import warn_if_urgent
 
 # Intents that interrupt the form: it pauses, a rule answers, and the form resumes.
 INTERRUPTIONS = frozenset(
@@ -88,18 +90,6 @@ def district_buttons() -> List[Dict[str, str]]:
         {"title": district_title(name), "payload": intent_payload("inform", {"district": name})}
         for name in district_names()
     ]
-
-
-async def warn_if_urgent(
-    client: BackendClient, dispatcher: CollectingDispatcher, report: str, values: Dict[str, Any]
-) -> Dict[str, Any]:
-    """Tell the citizen at once whom to call when the text names a danger; flag the report."""
-    if values.get("urgent") or not report:
-        return {}
-    kinds = await urgent_kinds(report, client=client)
-    for kind in kinds:
-        say(dispatcher, f"urgent_{kind}")
-    return {"urgent": True} if kinds else {}
 
 
 def add_photo(utterance: Utterance, values: Dict[str, Any]) -> Optional[List[str]]:
@@ -174,7 +164,7 @@ async def continue_report(
         return {requested: None}
     report = new_subject_text(utterance)
     if report is not None:
-        return await new_subject(client, dispatcher, utterance, values, report)
+        return await new_subject(client, dispatcher, utterance, values, report, requested)
     corrected = await correction_while_asked(
         client=client, utterance=utterance, values=values, requested=requested
     )
@@ -195,6 +185,8 @@ async def continue_report(
     return await handler(client, dispatcher, utterance, values)
 
 
+# The questions before "where exactly?": a change of subject there goes on to ask it.
+_BEFORE_THE_ADDRESS = frozenset({"description", "service_code", "district"})
 # Questions where an answer that starts with "I don't know" (and names no place or phone) is a
 # don't-know; not the description, where "不清楚是谁，每天半夜…" is a report.
 _DONT_KNOW_PREFIX_SLOTS = frozenset({"district", "address", "contact_preference", "phone"})
@@ -206,6 +198,7 @@ async def new_subject(
     utterance: Utterance,
     values: Dict[str, Any],
     report: str,
+    requested: str,
 ) -> Dict[str, Any]:
     """Start the report again from "哦不对，我要说的是…", keeping what still applies."""
     say(dispatcher, "subject_changed")
@@ -220,6 +213,10 @@ async def new_subject(
     named_place = {level: changes[level] for level in PLACE_LEVELS if changes.get(level)}
     new_contact = contact_in(retold) is not None
     changes.update(keep_on_new_subject(values, new_place=named_place, new_contact=new_contact))
+    if named_place and requested not in _BEFORE_THE_ADDRESS:
+        # Asked where exactly already: the street the new subject names is the answer, as in
+        # a place correction (corrections.settled).
+        changes = settled(values, changes)
     return changes
 
 
@@ -369,8 +366,8 @@ async def _confirmed(
     kind = reply_kind(utterance)
     if kind == "affirm":
         return {"confirmed": True}
-    if repeats_the_place(utterance, values):
-        return {"confirmed": None}  # the place answer sent twice: nothing changes
+    if repeats_the_place(utterance, values) or repeats_the_report(utterance, values):
+        return {"confirmed": None}  # the place answer or the report sent twice: nothing changes
     corrections = await find_corrections(client=client, utterance=utterance, values=values)
     if corrections:
         say(dispatcher, "correction_applied")

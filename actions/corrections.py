@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from actions.backend_client import BackendClient
 from actions.conversation import Utterance
-from actions.messages import labels, load_data
+from actions.messages import labels, load_data, text
 from actions.places import Place, address_in, place_changes, place_in
 
 CONTACT_PREFERENCES = ("chat", "phone", "anonymous")
@@ -89,7 +89,7 @@ def description_change(utterance: Utterance, values: Dict[str, Any]) -> Dict[str
     extra = strip_openings(typed, lexicon["description_append"])
     if extra:
         old = values.get("description") or values.get("description_before") or ""
-        added = f"{old}\n补充：{extra}".strip() if old else extra
+        added = text("description_added", old=old, value=extra).strip() if old else extra
         return {"description": added, "description_before": None}
     return {}
 
@@ -115,7 +115,7 @@ def category_named_in(typed: str) -> Optional[str]:
 
 
 def category_change(utterance: Utterance, values: Dict[str, Any]) -> Optional[str]:
-    """The new category of "不是路灯，是噪音" / "类别改成噪音", or None."""
+    """The category "不是路灯，是噪音" / "类别改成噪音" asks for, or None."""
     typed = utterance.free_text.lower()
     lexicon = load_data("lexicon")
     if not any(str(cue).lower() in typed for cue in lexicon["category_change_cues"]):
@@ -127,8 +127,9 @@ def category_change(utterance: Utterance, values: Dict[str, Any]) -> Optional[st
     )
     if cut < 0:
         return None
-    new = category_named_in(typed[cut:])
-    return new if new and new != values.get("service_code") else None
+    # The category the report already has counts too ("应该算排水的问题" for a drainage report
+    # confirms it); callers change only a different one.
+    return category_named_in(typed[cut:])
 
 
 def within_known_area(values: Dict[str, Any], place: Place) -> Place:
@@ -152,10 +153,24 @@ async def place_correction(
         place = await address_in(client, Utterance(text=rest, entities=utterance.entities))
         place = within_known_area(values, place)
         if place.district or place.street or place.community:
-            return place_changes(values, place)
+            return settled(values, place_changes(values, place))
         if place.address:
             return place_changes(values, place) if values.get("district") else {}
-    return place_changes(values, await place_in(client, utterance))
+    return settled(values, place_changes(values, await place_in(client, utterance)))
+
+
+def settled(values: Dict[str, Any], changes: Dict[str, Any]) -> Dict[str, Any]:
+    """A corrected place that names the street (or community) but no detail is the citizen's
+    whole answer to "where?": it is read back as said, the address noted as not given, rather
+    than asked for again. A district alone is asked about (the street decides who handles it)."""
+    merged = {**values, **changes}
+    if (
+        changes
+        and merged.get("address") is None
+        and (merged.get("street") or merged.get("community"))
+    ):
+        return {**changes, "address": text("address_not_given")}
+    return changes
 
 
 # Slots whose answer is a place or a phone number: an answer there is not read as a correction
@@ -177,7 +192,7 @@ async def correction_while_asked(
         if changes:
             return changes
     category = category_change(utterance, values)
-    if category and requested != "service_code":
+    if category and category != values.get("service_code") and requested != "service_code":
         return {"service_code": category}
     openings = [
         str(o)
@@ -202,6 +217,14 @@ def repeats_the_place(utterance: Utterance, values: Dict[str, Any]) -> bool:
     return typed == ""
 
 
+def repeats_the_report(utterance: Utterance, values: Dict[str, Any]) -> bool:
+    """Is the message the report's description sent again (a double tap of the first message)?
+    It changes nothing, and is no unclear answer to the read-back."""
+    typed = "".join(ch for ch in utterance.free_text if ch.isalnum())
+    described = "".join(ch for ch in str(values.get("description") or "") if ch.isalnum())
+    return bool(typed) and typed == described
+
+
 async def find_corrections(
     *, client: BackendClient, utterance: Utterance, values: Dict[str, Any]
 ) -> Dict[str, Any]:
@@ -211,9 +234,9 @@ async def find_corrections(
     changes = description_change(utterance, values)
     if changes:
         return changes
-    category = category_change(utterance, values)
-    if category:
-        return {"service_code": category}
+    named = category_change(utterance, values)
+    if named and named != values.get("service_code"):
+        return {"service_code": named}
     changes.update(await place_correction(client, utterance, values))
     contact = contact_in(utterance)
     if contact and (contact[0], contact[1]) != (
@@ -221,6 +244,10 @@ async def find_corrections(
         values.get("phone"),
     ):
         changes["contact_preference"], changes["phone"] = contact
+    if not changes and named:
+        # The category it has, named ("不是路灯，是噪音" for a noise report): read back again,
+        # whatever NLU makes of the words (路灯 → streetlight).
+        return {"service_code": named}
     category = utterance.category
     if (
         not changes

@@ -5,18 +5,21 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import backend_client
-from actions.conversation import channel_and_chat
+from actions.acknowledge import acknowledge
+from actions.conversation import Utterance, channel_and_chat
 from actions.messages import say
+from actions.replies import acknowledges
 from actions.urgency import urgent_kinds
 
 log = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "nlu_fallback"
+FALLBACK_ACTION = "action_handle_fallback"
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,32 @@ def intent_of(event: Dict[str, Any]) -> Optional[str]:
     return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
 
 
+def answered_by_fallback(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The citizen's messages that `action_handle_fallback` answered, oldest first (not those
+    a form read although NLU was unsure of them: "没啥要改的，直接报吧" at the read-back)."""
+    answered: List[Dict[str, Any]] = []
+    latest: Optional[Dict[str, Any]] = None
+    for event in events:
+        if event.get("event") == "user":
+            latest = event
+        elif latest is not None and event.get("name") == FALLBACK_ACTION:
+            answered.append(latest)
+            latest = None
+    return answered
+
+
 def misunderstood_twice(events: List[Dict[str, Any]]) -> bool:
-    """Were the last two messages both below the NLU confidence threshold?"""
-    said = user_events(events)[-2:]
-    return len(said) == 2 and all(intent_of(event) == FALLBACK_INTENT for event in said)
+    """Was the message before this one (itself not understood) misunderstood too: below the
+    NLU threshold, answered by the fallback, and no mere acknowledgement?"""
+    said = user_events(events)
+    if len(said) < 2 or intent_of(said[-1]) != FALLBACK_INTENT:
+        return False
+    previous = said[-2]
+    return (
+        intent_of(previous) == FALLBACK_INTENT
+        and any(event is previous for event in answered_by_fallback(events))
+        and not acknowledges(Utterance(text=str(previous.get("text") or "")))
+    )
 
 
 class Handoff(Action):
@@ -85,20 +110,35 @@ class Handoff(Action):
 
 
 class HandleFallback(Action):
-    """After `utter_default` (please rephrase): the second time in a row, call in a person."""
+    """A message NLU was unsure of (the rule on `nlu_fallback`), or one the dialogue policies
+    could not answer (RulePolicy's core fallback, config.yml): an acknowledgement ("好，报吧"
+    after the ticket number) is answered politely; anything else gets "please rephrase", and
+    the second NLU misunderstanding in a row calls in a person."""
 
     def name(self) -> Text:
-        return "action_handle_fallback"
+        return FALLBACK_ACTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        said = str((tracker.latest_message or {}).get("text") or "")
+        latest = tracker.latest_message or {}
+        said = str(latest.get("text") or "")
+        # As Rasa's own core fallback: the policies could not go on from this message, so the
+        # dialogue goes back to where it was before it.
+        done: List[EventType] = (
+            []
+            if (latest.get("intent") or {}).get("name") == FALLBACK_INTENT
+            else [UserUtteranceReverted()]
+        )
+        if acknowledges(Utterance(text=said)):
+            acknowledge(dispatcher, tracker)
+            return done
+        say(dispatcher, "misunderstood")
         for kind in await urgent_kinds(said):
             # Not understood, but it names a danger: say whom to call all the same.
             say(dispatcher, f"urgent_{kind}")
         if not misunderstood_twice(tracker.events) or tracker.get_slot("handed_off"):
-            return []
+            return done
         texts = " / ".join(
             str(event.get("text") or "") for event in user_events(tracker.events)[-2:]
         )

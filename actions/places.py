@@ -8,8 +8,9 @@ address that belonged to the old district.
 """
 
 import logging
+import re
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from actions.backend_client import BackendClient, BackendRejected, BackendUnavailable
 from actions.conversation import Utterance
@@ -21,6 +22,10 @@ PLACE_LEVELS = ("district", "street", "community", "address")
 MAX_LOCATE_CHARS = 2000  # the platform refuses longer texts
 AREA_KINDS = ("district", "street", "community")
 _FILLER = " ，,。.：:；;、!！?？"
+_CLAUSES = re.compile(r"[，,。；;！!？?\n]+")
+_TAKEN_OUT = "\x00"  # where a district/street/community name was in the text
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LONGER_NAME = re.compile(r" +[A-Z]")  # right after a Latin place name: a longer name goes on
 
 
 @dataclass(frozen=True)
@@ -113,19 +118,67 @@ async def place_in(client: BackendClient, utterance: Utterance) -> Place:
 
 
 def remainder(text: str, body: Optional[Dict[str, Any]]) -> str:
-    """The text without the district/street/community names the resolver found in it."""
-    spans = sorted(
-        (span for span in (body or {}).get("spans") or [] if span.get("kind") in AREA_KINDS),
+    """The citizen's own words for the exact place: the text without the district, street and
+    community names the resolver found, clause by clause, each without the words around those
+    names that are no place ("搞错了，不是南山，是…固戍那边" → 固戍那边; "It's in Bao'an District,
+    next to Baoan Park" → next to Baoan Park). Clauses left with nothing specific are dropped."""
+    for span in reversed(_area_spans(text, body)):
+        text = text[: span["start"]] + _TAKEN_OUT + text[span["end"] :]
+    kept = []
+    for index, clause in enumerate(_CLAUSES.split(text)):
+        # Only the opening of the text and the clauses a name was taken out of lose words.
+        words = clause.replace(_TAKEN_OUT, "")
+        if index == 0 or _TAKEN_OUT in clause:
+            words = _place_words(words)
+        if is_specific(words):
+            kept.append(words.strip(_FILLER))
+    return ("，" if _CJK.search(text) else ", ").join(kept)
+
+
+def _area_spans(text: str, body: Optional[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The resolver's district/street/community spans, in order, without those inside a longer
+    Latin proper name ("Baoan" in "Baoan Park" names the park, not the district)."""
+    spans = [span for span in (body or {}).get("spans") or [] if span.get("kind") in AREA_KINDS]
+    return sorted(
+        (span for span in spans if not _LONGER_NAME.match(text, span["end"])),
         key=lambda span: span["start"],
+    )
+
+
+def _place_words(clause: str) -> str:
+    """One clause without the leading openings and fillers ("就在", "不对是在", "it's in",
+    "搞错了") and trailing leftovers ("is in", "near") around a place name taken out."""
+    lexicon = load_data("lexicon")
+    leading = sorted(
+        {str(w) for w in [*lexicon["address_openings"], *lexicon["subject_change_fillers"]]},
+        key=len,
         reverse=True,
     )
-    for span in spans:
-        text = text[: span["start"]] + text[span["end"] :]
-    text = text.strip(_FILLER)
-    for opening in sorted(load_data("lexicon")["address_openings"], key=len, reverse=True):
-        if text.startswith(opening):
-            text = text[len(opening) :].strip(_FILLER)
-    return text
+    trailing = sorted((str(w) for w in lexicon["address_endings"]), key=len, reverse=True)
+    rest, before = clause.strip(_FILLER), None
+    while rest and rest != before:
+        before = rest
+        for word in leading:
+            if rest.lower().startswith(word.lower()) and _whole_word(rest, 0, len(word)):
+                rest = rest[len(word) :].strip(_FILLER)
+                break
+        for word in trailing:
+            start = len(rest) - len(word)
+            ends = start >= 0 and rest[start:].lower() == word.lower()
+            if ends and _whole_word(rest, start, len(rest)):
+                rest = rest[:start].strip(_FILLER)
+                break
+    return rest
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] not part of a longer Latin word ("in" is not the start of "inside")?"""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    latin = text[start:end].isascii()
+    return not latin or not (
+        (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum())
+    )
 
 
 async def address_in(client: BackendClient, utterance: Utterance) -> Place:

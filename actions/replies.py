@@ -131,6 +131,24 @@ def confirms(utterance: Utterance) -> bool:
     )
 
 
+@lru_cache
+def _acknowledgement_phrases() -> List[Tuple[str, str]]:
+    """The confirm phrases plus lexicon.yml's acknowledgements (as affirm), longest first."""
+    pairs, _ = _confirm_phrases()
+    extra = [(normalised(str(p)), "affirm") for p in load_data("lexicon")["acknowledgements"]]
+    return sorted(pairs + extra, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def acknowledges(utterance: Utterance) -> bool:
+    """Is a typed message only an acknowledgement ("好的", "收到", "好，报吧", "ok thanks",
+    "谢谢")? Outside a report it asks for nothing and is no misunderstanding."""
+    if utterance.is_payload or not any(ch.isalnum() for ch in utterance.text):
+        return False
+    _, fillers = _confirm_phrases()
+    kinds = _consume(normalised(utterance.text), _acknowledgement_phrases(), fillers)
+    return kinds is not None and set(kinds) <= {"affirm"}
+
+
 def starts_dont_know(utterance: Utterance) -> bool:
     """Does a typed answer start with "I don't know" and name no place or phone number?
     ("就这些了，没别的", "I don't know the exact address")"""

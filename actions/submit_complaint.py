@@ -10,6 +10,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from actions import backend_client
+from actions.acknowledge import LAST_TICKET_SLOT
 from actions.backend_client import BackendRejected, Ticket
 from actions.complaint_draft import cleared, form_values, idempotency_key, ticket_body
 from actions.conversation import channel_and_chat
@@ -83,15 +84,18 @@ class SubmitComplaint(Action):
             say_filed(
                 dispatcher, result.ticket, anonymous=values.get("contact_preference") == "anonymous"
             )
-        else:
-            say(dispatcher, "ticket_saved_offline")
-            get_retry_worker().ensure_running()
+            filed = result.ticket.get("ticket_no") or None
+            return [*reset_events(), SlotSet(LAST_TICKET_SLOT, filed)]
+        say(dispatcher, "ticket_saved_offline")
+        get_retry_worker().ensure_running()
         return reset_events()
 
 
 def reset_events() -> List[EventType]:
-    """Empty the form for the next report."""
+    """Empty the form for the next report (and forget the ticket filed last: a "好的" after a
+    cancel acknowledges no ticket)."""
     return [SlotSet(name, value) for name, value in cleared().items()] + [
         SlotSet("description_before", None),
+        SlotSet(LAST_TICKET_SLOT, None),
         SlotSet(REQUESTED_SLOT, None),
     ]

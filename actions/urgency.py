@@ -13,11 +13,14 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
+
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import backend_client
 from actions.backend_client import BackendClient, BackendRejected, BackendUnavailable
 from actions.config import get_settings
+from actions.messages import say
 
 log = logging.getLogger(__name__)
 
@@ -105,3 +108,15 @@ def forget_cache() -> None:
     """Drop the cached answer (tests)."""
     _cache.kinds = None
     _cache.fresh_until = 0.0
+
+
+async def warn_if_urgent(
+    client: BackendClient, dispatcher: CollectingDispatcher, report: str, values: Dict[str, Any]
+) -> Dict[str, Any]:
+    """Tell the citizen at once whom to call when the text names a danger; flag the report."""
+    if values.get("urgent") or not report:
+        return {}
+    kinds = await urgent_kinds(report, client=client)
+    for kind in kinds:
+        say(dispatcher, f"urgent_{kind}")
+    return {"urgent": True} if kinds else {}

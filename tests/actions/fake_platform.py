@@ -25,6 +25,7 @@ PLACES: dict[str, dict[str, str | None]] = {
     "彩田路": {"district": "福田区", "address": "彩田路"},
     "宝安区": {"district": "宝安区"},
     "新安街道": {"district": "宝安区", "street": "新安街道"},
+    "Futian": {"district": "福田区"},
 }
 
 
@@ -36,8 +37,8 @@ def locate(text: str) -> dict[str, Any]:
         start = text.find(phrase)
         if start >= 0:
             place.update({key: value for key, value in named.items() if value})
-            kind = "district" if phrase.endswith("区") else "landmark"
-            kind = "street" if phrase.endswith("街道") else kind
+            kind = "street" if named.get("street") else "district"
+            kind = "landmark" if named.get("address") else kind
             spans.append({"text": phrase, "start": start, "end": start + len(phrase), "kind": kind})
     return {**place, "spans": spans}
 

@@ -4,6 +4,7 @@ and a change of subject that restarts the report keeping what still applies."""
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import language
 from tests.actions.conftest import entity, texts
 from tests.actions.fake_platform import FakePlatform
 from tests.actions.test_form_replies import WELL, report, run_form
@@ -12,6 +13,9 @@ from tests.actions.test_form_replies import WELL, report, run_form
 async def test_place_correction_after_modify_names_district_and_street(
     platform: FakePlatform, dispatcher: CollectingDispatcher
 ) -> None:
+    # District and street are the citizen's whole answer to "where?": the read-back follows
+    # with the change (issue 10), the old report's address (another district's) noted as not
+    # given instead of asked for once more; they can still add one there in words.
     slots = report(modifying=True, requested_slot="modify_field")
     changes = await run_form(
         dispatcher, text="地点改成福田区华富街道", intent="inform", slots=slots
@@ -19,10 +23,63 @@ async def test_place_correction_after_modify_names_district_and_street(
     assert (changes["district"], changes["street"], changes["address"]) == (
         "福田区",
         "华富街道",
-        None,
+        "（市民未提供具体地址）",
     )
-    assert changes["requested_slot"] == "address"
+    assert changes["requested_slot"] == "confirmed"
     assert "没能确定" not in "".join(texts(dispatcher))
+
+
+async def test_a_place_correction_naming_only_the_district_asks_where_exactly(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(dispatcher, text="不对，是在福田区", intent="deny", slots=report())
+    assert (changes["district"], changes["address"]) == ("福田区", None)
+    assert changes["requested_slot"] == "address"
+
+
+async def test_an_english_place_correction_keeps_the_landmark_as_the_address(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(
+        dispatcher,
+        text="No, it's actually in Futian, near Shenzhen Central Park",
+        intent="inform",
+        slots=report(),
+    )
+    assert (changes["district"], changes["address"]) == ("福田区", "near Shenzhen Central Park")
+    assert changes["requested_slot"] == "confirmed"
+
+
+async def test_naming_the_category_the_report_has_reads_it_back_again(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(
+        dispatcher, text="分类搞错了吧，应该是道路设施", intent="road", slots=report()
+    )
+    assert changes["service_code"] == "road"
+    assert changes["requested_slot"] == "confirmed"
+
+
+async def test_naming_the_category_it_has_beats_the_nlu_reading_of_the_old_one(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(service_code="noise")
+    changes = await run_form(dispatcher, text="不是路灯，是噪音", intent="streetlight", slots=slots)
+    assert changes["service_code"] == "noise"
+    assert changes["requested_slot"] == "confirmed"
+
+
+async def test_an_addition_in_english_is_labelled_in_english(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    with language.speaking("en"):
+        changes = await run_form(
+            dispatcher,
+            text="also add that it floods when it rains",
+            intent="inform",
+            slots=report(),
+        )
+    assert changes["description"] == f"{WELL}\nAdded: it floods when it rains"
 
 
 async def test_place_correction_at_the_read_back_keeps_the_citizens_words(
@@ -240,3 +297,57 @@ async def test_a_road_in_the_known_district_keeps_the_street(
     changes = await run_form(dispatcher, text="彩田路口", intent="inform", slots=slots)
     assert changes["address"] == "彩田路口"
     assert "street" not in changes and "district" not in changes
+
+
+async def test_a_new_subject_naming_the_street_answers_where_once_asked(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    """Asked where exactly, the citizen changes the subject and names the street: that is the
+    answer (as in a place correction); the read-back follows."""
+    slots = report(address=None, requested_slot="address")
+    changes = await run_form(
+        dispatcher,
+        text="等等，我搞错了，其实是华富街道那边有家餐馆油烟太大",
+        intent="air_pollution",
+        slots=slots,
+    )
+    assert (changes["district"], changes["street"]) == ("福田区", "华富街道")
+    assert changes["address"] == "（市民未提供具体地址）"
+    assert changes["requested_slot"] == "confirmed"
+
+
+async def test_a_new_subject_before_where_was_asked_goes_on_to_ask_it(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(district=None, street=None, address=None, requested_slot="district")
+    changes = await run_form(
+        dispatcher,
+        text="等等，我搞错了，其实是华富街道那边有家餐馆油烟太大",
+        intent="air_pollution",
+        slots=slots,
+    )
+    assert changes["street"] == "华富街道"
+    assert changes["requested_slot"] == "address"
+
+
+@pytest.mark.parametrize("sorry", ["我弄错了", "抱歉我写错了", "不好意思搞混了"])
+async def test_a_new_subject_after_any_i_was_wrong(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, sorry: str
+) -> None:
+    slots = report(address=None, requested_slot="address")
+    changes = await run_form(
+        dispatcher,
+        text=f"{sorry}，我要反映的是华富街道那边天天有人乱倒建筑垃圾",
+        intent="sanitation",
+        slots=slots,
+    )
+    assert changes["description"] == "华富街道那边天天有人乱倒建筑垃圾"
+    assert changes["street"] == "华富街道"
+
+
+async def test_the_report_sent_twice_is_read_back_again_without_a_question(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    changes = await run_form(dispatcher, text=f"{WELL}。", intent="road", slots=report())
+    assert changes["requested_slot"] == "confirmed"
+    assert "没明白" not in "".join(texts(dispatcher))

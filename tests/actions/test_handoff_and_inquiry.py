@@ -54,16 +54,71 @@ async def test_one_misunderstanding_does_not_call_a_human(
     assert platform.calls("/needs-human") == []
 
 
+FALLBACK_ANSWER = {"event": "action", "name": "action_handle_fallback"}
+
+
 async def test_two_misunderstandings_in_a_row_call_a_human(
     platform: FakePlatform, dispatcher: CollectingDispatcher
 ) -> None:
-    history = [user_event("呃那个", "nlu_fallback", 0.2), user_event("嗯这个", "nlu_fallback", 0.3)]
+    history = [
+        user_event("呃那个", "nlu_fallback", 0.2),
+        FALLBACK_ANSWER,
+        user_event("嗯这个", "nlu_fallback", 0.3),
+    ]
     tracker = make_tracker(text="嗯这个", intent="nlu_fallback", events=history)
     events = await HandleFallback().run(dispatcher, tracker, {})
     (request,) = platform.calls("/needs-human")
     assert json.loads(request.content)["kind"] == "misunderstood"
     assert slot_events(events) == {"handed_off": True}
-    assert texts(dispatcher) == [text("fallback_handoff", position=1)]
+    assert texts(dispatcher) == [text("misunderstood"), text("fallback_handoff", position=1)]
+
+
+async def test_a_message_the_form_read_is_no_first_misunderstanding(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    """ "没啥要改的，直接报吧" was below the NLU threshold but the form filed the report with it."""
+    history = [
+        user_event("没啥要改的，直接报吧", "nlu_fallback", 0.5),
+        {"event": "action", "name": "complaint_form"},
+        {"event": "action", "name": "action_submit_complaint"},
+        user_event("呃那个", "nlu_fallback", 0.3),
+    ]
+    tracker = make_tracker(text="呃那个", intent="nlu_fallback", events=history)
+    assert await HandleFallback().run(dispatcher, tracker, {}) == []
+    assert platform.calls("/needs-human") == []
+
+
+async def test_an_acknowledgement_after_the_ticket_number_is_a_polite_close(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    history = [
+        user_event("收到", "nlu_fallback", 0.3),
+        FALLBACK_ANSWER,
+        user_event("好，报吧", "nlu_fallback", 0.3),
+    ]
+    tracker = make_tracker(
+        text="好，报吧",
+        intent="nlu_fallback",
+        events=history,
+        slots={"last_ticket_no": "SZ20261201-000006"},
+    )
+    assert await HandleFallback().run(dispatcher, tracker, {}) == []
+    assert texts(dispatcher) == [text("ticket_acknowledged", ticket_no="SZ20261201-000006")]
+    assert platform.calls("/needs-human") == []
+
+
+async def test_acknowledgements_do_not_count_as_misunderstandings(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    history = [
+        user_event("收到", "nlu_fallback", 0.3),
+        FALLBACK_ANSWER,
+        user_event("嗯这个", "nlu_fallback", 0.3),
+    ]
+    tracker = make_tracker(text="嗯这个", intent="nlu_fallback", events=history)
+    assert await HandleFallback().run(dispatcher, tracker, {}) == []
+    assert platform.calls("/needs-human") == []
+    assert texts(dispatcher) == [text("misunderstood")]
 
 
 async def test_an_unreachable_platform_says_the_handoff_failed(
@@ -147,5 +202,16 @@ async def test_a_misunderstood_message_naming_a_danger_still_gets_the_emergency_
     platform: FakePlatform, dispatcher: CollectingDispatcher
 ) -> None:
     tracker = make_tracker(text="救命 着火了", intent="nlu_fallback", confidence=0.3)
-    await HandleFallback().run(dispatcher, tracker, {})
-    assert "119" in texts(dispatcher)[0]
+    assert await HandleFallback().run(dispatcher, tracker, {}) == []
+    assert texts(dispatcher)[0] == text("misunderstood")
+    assert "119" in texts(dispatcher)[1]
+
+
+async def test_as_the_policies_fallback_it_rephrases_and_forgets_the_message(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    """RulePolicy's core fallback (config.yml): as Rasa's own, the message is reverted."""
+    tracker = make_tracker(text="那个那个", intent="inform", confidence=0.9)
+    events = await HandleFallback().run(dispatcher, tracker, {})
+    assert [event["event"] for event in events] == ["rewind"]
+    assert texts(dispatcher) == [text("misunderstood")]

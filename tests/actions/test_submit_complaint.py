@@ -48,6 +48,7 @@ async def test_the_ticket_number_department_and_time_limit_are_told(
     assert body["phone"] is None
     slots = slot_events(events)
     assert slots["form_instance_id"] is None and slots["description"] is None
+    assert slots["last_ticket_no"] == "SZ20261129-000001"  # a "好的" after it names it
 
 
 async def test_the_same_report_twice_is_one_ticket(
