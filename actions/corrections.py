@@ -156,7 +156,10 @@ async def place_correction(
             return settled(values, place_changes(values, place))
         if place.address:
             return place_changes(values, place) if values.get("district") else {}
-    return settled(values, place_changes(values, await place_in(client, utterance)))
+    place = await place_in(client, utterance)
+    if place.address:
+        place = within_known_area(values, place)  # "彩田路口" at the read-back keeps 华富街道
+    return settled(values, place_changes(values, place))
 
 
 def settled(values: Dict[str, Any], changes: Dict[str, Any]) -> Dict[str, Any]:

@@ -37,6 +37,16 @@ async def test_a_place_correction_naming_only_the_district_asks_where_exactly(
     assert changes["requested_slot"] == "address"
 
 
+async def test_a_road_in_the_same_district_at_the_read_back_keeps_the_street(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(district="福田区", street="华富街道", address="（市民未提供具体地址）")
+    changes = await run_form(dispatcher, text="彩田路口", intent="inform", slots=slots)
+    assert changes["address"] == "彩田路"
+    assert "street" not in changes and "district" not in changes
+    assert changes["requested_slot"] == "confirmed"
+
+
 async def test_an_english_place_correction_keeps_the_landmark_as_the_address(
     platform: FakePlatform, dispatcher: CollectingDispatcher
 ) -> None:

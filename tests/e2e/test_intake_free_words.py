@@ -40,10 +40,13 @@ def test_the_place_changed_after_modify_names_district_and_street(
 ) -> None:
     replies = file_new_if_offered(platform, web_session, say(platform, web_session, RICH_REPORT))
     say(platform, web_session, button(replies, "修改")["payload"])
-    # district and street are enough: the read-back shows the change at once (issue 10)
+    # District and street are the citizen's answer to where: read back at once with the change.
     readback = say(platform, web_session, "地点改成福田区华富街道")
     assert not any("没能确定" in (reply["text"] or "") for reply in readback)
     assert "福田区华富街道" in readback[-1]["text"]
+    # A road added at the read-back refines the place and keeps the street.
+    readback = say(platform, web_session, "彩田路口")
+    assert "福田区华富街道 彩田路" in readback[-1]["text"]
     ticket = filed_ticket(platform, say(platform, web_session, "确认提交"))
     assert (ticket["district"], ticket["street"]) == ("福田区", "华富街道")
     assert ticket["description"] == RICH_REPORT
