@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.stats.counts import HISTOGRAM_LEVELS, LEVELS, Scope
 from backend.stats.measures import OVERDUE_ONCE_DUE, TICKET_CONDITIONS, Period, handling_seconds
 from backend.stats.medians import COARSE, bucket_of, middle
-from backend.stats.rolled import COUNTED, day_key, month_end
+from backend.stats.rolled import COUNTED, day_key, key_date, month_end
 from backend.tickets.numbers import shenzhen_zone
 from storage.db import is_postgresql
 from storage.models import (
@@ -81,17 +81,13 @@ def run_rollup(
         with session_factory() as session, session.begin():
             build_month(session=session, first=first, now=now)
         months.append(first)
-    computed = [_date(key) for key in days[:max_days]]
+    computed = [key_date(key) for key in days[:max_days]]
+    waiting = len(days) - len(computed)
     if computed or months:
-        waiting = len(days) - len(computed)
         log.info(
             "stats rollup: %d day(s), %d month(s), %d waiting", len(computed), len(months), waiting
         )
-    return RollupReport(computed=computed, months=months, waiting=max(0, len(days) - max_days))
-
-
-def _date(key: str) -> date:
-    return date(int(key[:4]), int(key[4:6]), int(key[6:8]))
+    return RollupReport(computed=computed, months=months, waiting=waiting)
 
 
 def _first_day(session: Session) -> date | None:
@@ -150,7 +146,7 @@ def _lock(session: Session, record: Any, column: Any, key: str, now: datetime) -
 def compute_day(*, session: Session, day: str, now: datetime, markers: list[int]) -> None:
     """Replace the rollup of one day (YYYYMMDD) by what its tickets say now, in the session's
     transaction; drop its month's record and delete the given markers of that day."""
-    local = _date(day)
+    local = key_date(day)
     scope = Scope(span=Period(start=local, end=local), now=now)
     postgres = is_postgresql(session.get_bind().engine)
     _lock(session, StatsRollupDay, StatsRollupDay.day, day, now)
