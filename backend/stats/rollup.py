@@ -148,17 +148,35 @@ def compute_day(*, session: Session, day: str, now: datetime, markers: list[int]
     transaction; drop its month's record and delete the given markers of that day."""
     local = key_date(day)
     scope = Scope(span=Period(start=local, end=local), now=now)
-    postgres = is_postgresql(session.get_bind().engine)
     _lock(session, StatsRollupDay, StatsRollupDay.day, day, now)
     for table in (StatsCount, StatsHistogram):
         session.execute(delete(table).where(table.grain == "day", table.period == day))
     session.execute(delete(StatsHandling).where(StatsHandling.day == day))
+    _count_day(session, day, scope)
+    _time_day(session, day, scope)
+    # max() of a CASE, not of the column: a plain max(resolve_due) tempts PostgreSQL to walk the
+    # resolve_due index from the top past every later ticket.
+    latest_due = func.max(case((OVERDUE_ONCE_DUE, Ticket.resolve_due)))
+    final_at = session.scalar(select(latest_due).where(*scope.filters()))
+    session.execute(
+        update(StatsRollupDay)
+        .where(StatsRollupDay.day == day)
+        .values(computed_at=now, overdue_final_at=final_at)
+    )
+    month = day_key(local.replace(day=1))
+    session.execute(delete(StatsRollupMonth).where(StatsRollupMonth.month == month))
+    for start in range(0, len(markers), MARKERS_PER_DELETE):
+        chunk = markers[start : start + MARKERS_PER_DELETE]
+        session.execute(delete(StatsDirtyDay).where(StatsDirtyDay.id.in_(chunk)))
 
+
+def _count_day(session: Session, day: str, scope: Scope) -> None:
+    """The day's `full` counts from its tickets, then every other level from those."""
     dimensions = [getattr(Ticket, name) for name in DIMENSIONS]
     conditions = (
-        TICKET_CONDITIONS["responded_on_time"](now),
-        TICKET_CONDITIONS["resolved_on_time"](now),
-        TICKET_CONDITIONS["reopened"](now),
+        TICKET_CONDITIONS["responded_on_time"](scope.now),
+        TICKET_CONDITIONS["resolved_on_time"](scope.now),
+        TICKET_CONDITIONS["reopened"](scope.now),
         OVERDUE_ONCE_DUE,  # the count once every limit has passed (see overdue_final_at)
     )
     full = select(
@@ -178,48 +196,38 @@ def compute_day(*, session: Session, day: str, now: datetime, markers: list[int]
         if level != "full":
             _sum_level(session, StatsCount, level, names, COUNTED, "day", day, of_day)
 
+
+def _time_day(session: Session, day: str, scope: Scope) -> None:
+    """The day's handling times (with their buckets), its histograms and its medians."""
+    postgres = is_postgresql(session.get_bind().engine)
+    dimensions = [getattr(Ticket, name) for name in DIMENSIONS]
     times = session.execute(
         select(*dimensions, handling_seconds(postgres=postgres)).where(
             *scope.filters(), Ticket.resolved_at.is_not(None)
         )
     ).all()
-    if times:
-        rows = [
-            {
-                "day": day,
-                **dict(zip(DIMENSIONS, row[:-1], strict=True)),
-                "bucket": bucket_of(row[-1]),
-                "seconds": float(row[-1]),
-            }
-            for row in times
-        ]
-        session.execute(insert(StatsHandling.__table__), rows)
-        for level in HISTOGRAM_LEVELS:
-            columns = [getattr(StatsHandling, name) for name in LEVELS[level]]
-            coarse = StatsHandling.bucket // COARSE  # histograms count coarse buckets
-            by_bucket = select(
-                literal("day"), literal(day), literal(level), *columns, coarse, func.count()
-            )
-            by_bucket = by_bucket.where(StatsHandling.day == day).group_by(*columns, coarse)
-            names = _names(LEVELS[level], ("bucket", "count"))
-            session.execute(insert(StatsHistogram).from_select(names, by_bucket))
-
+    if not times:
+        return
+    rows = [
+        {
+            "day": day,
+            **dict(zip(DIMENSIONS, row[:-1], strict=True)),
+            "bucket": bucket_of(row[-1]),
+            "seconds": float(row[-1]),
+        }
+        for row in times
+    ]
+    session.execute(insert(StatsHandling.__table__), rows)
+    for level in HISTOGRAM_LEVELS:
+        columns = [getattr(StatsHandling, name) for name in LEVELS[level]]
+        coarse = StatsHandling.bucket // COARSE  # histograms count coarse buckets
+        by_bucket = select(
+            literal("day"), literal(day), literal(level), *columns, coarse, func.count()
+        )
+        by_bucket = by_bucket.where(StatsHandling.day == day).group_by(*columns, coarse)
+        names = _names(LEVELS[level], ("bucket", "count"))
+        session.execute(insert(StatsHistogram).from_select(names, by_bucket))
     _day_medians(session, day, times)
-
-    # max() of a CASE, not of the column: a plain max(resolve_due) tempts PostgreSQL to walk the
-    # resolve_due index from the top past every later ticket.
-    latest_due = func.max(case((OVERDUE_ONCE_DUE, Ticket.resolve_due)))
-    final_at = session.scalar(select(latest_due).where(*scope.filters()))
-    session.execute(
-        update(StatsRollupDay)
-        .where(StatsRollupDay.day == day)
-        .values(computed_at=now, overdue_final_at=final_at)
-    )
-    month = day_key(local.replace(day=1))
-    session.execute(delete(StatsRollupMonth).where(StatsRollupMonth.month == month))
-    for start in range(0, len(markers), MARKERS_PER_DELETE):
-        chunk = markers[start : start + MARKERS_PER_DELETE]
-        session.execute(delete(StatsDirtyDay).where(StatsDirtyDay.id.in_(chunk)))
 
 
 def _day_medians(session: Session, day: str, times: Sequence[Row[Any]]) -> None:
