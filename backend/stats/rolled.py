@@ -4,7 +4,8 @@ tickets changed since (no marker in `stats_dirty_days`) and its overdue counts a
 time of asking; every other day is counted live (backend/stats/live.py).
 
 All departments read the level of the grouping (`department`, `street`, …); one department
-reads the `full` rows of that department and its tickets' handling times.
+reads its own rows (its `department` rows, or its `full` rows for its districts, streets and
+categories) and its own tickets' handling times.
 """
 
 from calendar import monthrange
