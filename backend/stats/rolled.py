@@ -4,7 +4,8 @@ tickets changed since (no marker in `stats_dirty_days`) and its overdue counts a
 time of asking; every other day is counted live (backend/stats/live.py).
 
 All departments read the level of the grouping (`department`, `street`, …); one department
-reads the `full` rows of that department and its tickets' handling times.
+reads its own rows (its `department` rows, or its `full` rows for its districts, streets and
+categories) and its own tickets' handling times.
 """
 
 from calendar import monthrange
@@ -68,10 +69,10 @@ class Days:
 
     def rolled_days(self) -> list[DayRange]:
         """Every rolled-up day, the months' included, in as few runs as there are."""
-        whole = [(first, day_key(month_end(_date(first)))) for first in self.months]
+        whole = [(first, day_key(month_end(key_date(first)))) for first in self.months]
         runs: list[DayRange] = []
         for first, last in sorted([*whole, *self.rolled]):
-            after = day_key(_date(runs[-1][1]) + timedelta(days=1)) if runs else None
+            after = day_key(key_date(runs[-1][1]) + timedelta(days=1)) if runs else None
             if after == first:
                 runs[-1] = (runs[-1][0], last)
             else:
@@ -79,7 +80,8 @@ class Days:
         return runs
 
 
-def _date(key: str) -> date:
+def key_date(key: str) -> date:
+    """The date of a YYYYMMDD key."""
     return date(int(key[:4]), int(key[4:6]), int(key[6:8]))
 
 
@@ -166,7 +168,9 @@ def _periods(table: Any, scope: Scope, days: Days) -> list[ColumnElement[bool]]:
     """Rows of a level table (counts, histograms) of the rolled-up months and days. Days are
     listed one by one, so that the (grain, period, level) index finds each level's rows."""
     keys = [
-        day_key(day) for first, last in days.rolled for day in _each_day(_date(first), _date(last))
+        day_key(day)
+        for first, last in days.rolled
+        for day in _each_day(key_date(first), key_date(last))
     ]
     found = []
     if keys:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.stats.counts import HISTOGRAM_LEVELS, LEVELS, Scope
 from backend.stats.measures import OVERDUE_ONCE_DUE, TICKET_CONDITIONS, Period, handling_seconds
 from backend.stats.medians import COARSE, bucket_of, middle
-from backend.stats.rolled import COUNTED, day_key, month_end
+from backend.stats.rolled import COUNTED, day_key, key_date, month_end
 from backend.tickets.numbers import shenzhen_zone
 from storage.db import is_postgresql
 from storage.models import (
@@ -81,17 +81,13 @@ def run_rollup(
         with session_factory() as session, session.begin():
             build_month(session=session, first=first, now=now)
         months.append(first)
-    computed = [_date(key) for key in days[:max_days]]
+    computed = [key_date(key) for key in days[:max_days]]
+    waiting = len(days) - len(computed)
     if computed or months:
-        waiting = len(days) - len(computed)
         log.info(
             "stats rollup: %d day(s), %d month(s), %d waiting", len(computed), len(months), waiting
         )
-    return RollupReport(computed=computed, months=months, waiting=max(0, len(days) - max_days))
-
-
-def _date(key: str) -> date:
-    return date(int(key[:4]), int(key[4:6]), int(key[6:8]))
+    return RollupReport(computed=computed, months=months, waiting=waiting)
 
 
 def _first_day(session: Session) -> date | None:
@@ -150,19 +146,37 @@ def _lock(session: Session, record: Any, column: Any, key: str, now: datetime) -
 def compute_day(*, session: Session, day: str, now: datetime, markers: list[int]) -> None:
     """Replace the rollup of one day (YYYYMMDD) by what its tickets say now, in the session's
     transaction; drop its month's record and delete the given markers of that day."""
-    local = _date(day)
+    local = key_date(day)
     scope = Scope(span=Period(start=local, end=local), now=now)
-    postgres = is_postgresql(session.get_bind().engine)
     _lock(session, StatsRollupDay, StatsRollupDay.day, day, now)
     for table in (StatsCount, StatsHistogram):
         session.execute(delete(table).where(table.grain == "day", table.period == day))
     session.execute(delete(StatsHandling).where(StatsHandling.day == day))
+    _count_day(session, day, scope)
+    _time_day(session, day, scope)
+    # max() of a CASE, not of the column: a plain max(resolve_due) tempts PostgreSQL to walk the
+    # resolve_due index from the top past every later ticket.
+    latest_due = func.max(case((OVERDUE_ONCE_DUE, Ticket.resolve_due)))
+    final_at = session.scalar(select(latest_due).where(*scope.filters()))
+    session.execute(
+        update(StatsRollupDay)
+        .where(StatsRollupDay.day == day)
+        .values(computed_at=now, overdue_final_at=final_at)
+    )
+    month = day_key(local.replace(day=1))
+    session.execute(delete(StatsRollupMonth).where(StatsRollupMonth.month == month))
+    for start in range(0, len(markers), MARKERS_PER_DELETE):
+        chunk = markers[start : start + MARKERS_PER_DELETE]
+        session.execute(delete(StatsDirtyDay).where(StatsDirtyDay.id.in_(chunk)))
 
+
+def _count_day(session: Session, day: str, scope: Scope) -> None:
+    """The day's `full` counts from its tickets, then every other level from those."""
     dimensions = [getattr(Ticket, name) for name in DIMENSIONS]
     conditions = (
-        TICKET_CONDITIONS["responded_on_time"](now),
-        TICKET_CONDITIONS["resolved_on_time"](now),
-        TICKET_CONDITIONS["reopened"](now),
+        TICKET_CONDITIONS["responded_on_time"](scope.now),
+        TICKET_CONDITIONS["resolved_on_time"](scope.now),
+        TICKET_CONDITIONS["reopened"](scope.now),
         OVERDUE_ONCE_DUE,  # the count once every limit has passed (see overdue_final_at)
     )
     full = select(
@@ -182,48 +196,38 @@ def compute_day(*, session: Session, day: str, now: datetime, markers: list[int]
         if level != "full":
             _sum_level(session, StatsCount, level, names, COUNTED, "day", day, of_day)
 
+
+def _time_day(session: Session, day: str, scope: Scope) -> None:
+    """The day's handling times (with their buckets), its histograms and its medians."""
+    postgres = is_postgresql(session.get_bind().engine)
+    dimensions = [getattr(Ticket, name) for name in DIMENSIONS]
     times = session.execute(
         select(*dimensions, handling_seconds(postgres=postgres)).where(
             *scope.filters(), Ticket.resolved_at.is_not(None)
         )
     ).all()
-    if times:
-        rows = [
-            {
-                "day": day,
-                **dict(zip(DIMENSIONS, row[:-1], strict=True)),
-                "bucket": bucket_of(row[-1]),
-                "seconds": float(row[-1]),
-            }
-            for row in times
-        ]
-        session.execute(insert(StatsHandling.__table__), rows)
-        for level in HISTOGRAM_LEVELS:
-            columns = [getattr(StatsHandling, name) for name in LEVELS[level]]
-            coarse = StatsHandling.bucket // COARSE  # histograms count coarse buckets
-            by_bucket = select(
-                literal("day"), literal(day), literal(level), *columns, coarse, func.count()
-            )
-            by_bucket = by_bucket.where(StatsHandling.day == day).group_by(*columns, coarse)
-            names = _names(LEVELS[level], ("bucket", "count"))
-            session.execute(insert(StatsHistogram).from_select(names, by_bucket))
-
+    if not times:
+        return
+    rows = [
+        {
+            "day": day,
+            **dict(zip(DIMENSIONS, row[:-1], strict=True)),
+            "bucket": bucket_of(row[-1]),
+            "seconds": float(row[-1]),
+        }
+        for row in times
+    ]
+    session.execute(insert(StatsHandling.__table__), rows)
+    for level in HISTOGRAM_LEVELS:
+        columns = [getattr(StatsHandling, name) for name in LEVELS[level]]
+        coarse = StatsHandling.bucket // COARSE  # histograms count coarse buckets
+        by_bucket = select(
+            literal("day"), literal(day), literal(level), *columns, coarse, func.count()
+        )
+        by_bucket = by_bucket.where(StatsHandling.day == day).group_by(*columns, coarse)
+        names = _names(LEVELS[level], ("bucket", "count"))
+        session.execute(insert(StatsHistogram).from_select(names, by_bucket))
     _day_medians(session, day, times)
-
-    # max() of a CASE, not of the column: a plain max(resolve_due) tempts PostgreSQL to walk the
-    # resolve_due index from the top past every later ticket.
-    latest_due = func.max(case((OVERDUE_ONCE_DUE, Ticket.resolve_due)))
-    final_at = session.scalar(select(latest_due).where(*scope.filters()))
-    session.execute(
-        update(StatsRollupDay)
-        .where(StatsRollupDay.day == day)
-        .values(computed_at=now, overdue_final_at=final_at)
-    )
-    month = day_key(local.replace(day=1))
-    session.execute(delete(StatsRollupMonth).where(StatsRollupMonth.month == month))
-    for start in range(0, len(markers), MARKERS_PER_DELETE):
-        chunk = markers[start : start + MARKERS_PER_DELETE]
-        session.execute(delete(StatsDirtyDay).where(StatsDirtyDay.id.in_(chunk)))
 
 
 def _day_medians(session: Session, day: str, times: Sequence[Row[Any]]) -> None:

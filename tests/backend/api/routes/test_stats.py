@@ -2,8 +2,14 @@
 
 from datetime import date, timedelta
 
+import time_machine
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
+from backend.stats.counts import Scope
+from backend.stats.measures import period as span
+from backend.stats.rolled import split_days
+from backend.stats.rollup import run_rollup
 from backend.tickets.numbers import ticket_day
 from storage.models import utcnow
 from tests.backend.api.routes.conftest import ADMIN, bearer, create, staff_token
@@ -16,9 +22,12 @@ LIGHT = {
 }
 
 
-def today() -> str:
-    day = ticket_day(now=utcnow())
+def _iso(day: str) -> str:
     return f"{day[:4]}-{day[4:6]}-{day[6:]}"
+
+
+def today() -> str:
+    return _iso(ticket_day(now=utcnow()))
 
 
 def period() -> dict[str, str]:
@@ -70,6 +79,30 @@ def test_department_staff_see_only_their_department(app_client: TestClient) -> N
     assert [row["key"] for row in rates["rows"]] == [str(light["department_id"])]
     listed = app_client.get("/api/v1/stats/tickets", params=period(), headers=token).json()
     assert [row["ticket_no"] for row in listed] == [light["ticket_no"]]
+
+
+def test_department_staff_see_only_their_department_from_the_rollup(
+    app_client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    received = utcnow() - timedelta(days=40)  # every time limit long past: final numbers
+    with time_machine.travel(received, tick=False):
+        create(app_client)
+        light = create(app_client, **LIGHT)
+    run_rollup(session_factory=session_factory)
+    day = date.fromisoformat(_iso(ticket_day(now=received)))
+    with session_factory() as session:
+        split = split_days(
+            session=session, scope=Scope(span=span(start=day, end=day), now=utcnow())
+        )
+    assert split.rolled and not split.live  # the numbers below come from the rollup
+    params = {"from": day.isoformat(), "to": day.isoformat()}
+    every = app_client.get("/api/v1/stats/rates", params=params, headers=ADMIN).json()
+    assert every["total"]["received"] == 2 and len(every["rows"]) == 2
+    token = bearer(staff_token(app_client, "li", "department", light["department_id"]))
+    other = {**params, "department_id": light["department_id"] + 1, "group_by": "category"}
+    own = app_client.get("/api/v1/stats/rates", params=other, headers=token).json()
+    assert [row["key"] for row in own["rows"]] == ["streetlight"]
+    assert own["total"]["received"] == 1
 
 
 def test_a_bad_period_is_refused(app_client: TestClient) -> None:
