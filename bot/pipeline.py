@@ -57,20 +57,18 @@ async def handle_inbound(
     Rasa (its intent classifier fails on a text without features, which looked like an outage).
     """
     text = clean_text(text).strip()
-    language = await _language(session_factory, channel, str(chat_id), text)
+    chat = str(chat_id)
+    language, turn = await _before_rasa(session_factory, channel, chat, text)
     if not text:
         return [BotReply(text=bot_text("blank_message", language=language))]
-    chat = str(chat_id)
     conversation_id = sender_id(channel=channel, chat_id=chat_id)
-    turn = None
-    if session_factory is not None:
-        turn = await _turn(session_factory, channel, chat, text)
-        if (
-            turn is not None
-            and turn.held
-            and await _relay_to_operator(rasa, session_factory, channel, chat, text)
-        ):
-            return []
+    if (
+        session_factory is not None
+        and turn is not None
+        and turn.held
+        and await _relay_to_operator(rasa, session_factory, channel, chat, text)
+    ):
+        return []
     nlu: dict[str, Any] | None = None
     try:
         if turn is not None and turn.bot_reset_pending and turn.conversation_id is not None:
@@ -94,8 +92,7 @@ async def handle_inbound(
             raise
         replies = [BotReply(text=bot_text("rasa_unavailable", language=language))]
     if session_factory is not None:
-        replies += await _queue_notice(session_factory, channel, chat)
-        await _record(session_factory, channel, chat, text, nlu, replies)
+        replies = await _after_rasa(session_factory, channel, chat, text, nlu, replies)
     return replies
 
 
@@ -114,13 +111,28 @@ def located_metadata(text: str) -> dict[str, Any]:
     return {"located": {"text": head, "place": place}}
 
 
-async def _turn(
-    session_factory: sessionmaker[Session], channel: str, chat: str, text: str
-) -> ChatTurn | None:
-    """Who answers the chat; urgent or angry words call a person in (the bot answers too)."""
+async def _before_rasa(
+    session_factory: sessionmaker[Session] | None, channel: str, chat: str, text: str
+) -> tuple[str, ChatTurn | None]:
+    """The language to answer in, and who answers the chat, in one transaction.
+
+    The language is decided from the text and kept on the chat (a blank text keeps the chat's
+    language; without a database, from the text alone). Urgent or angry words call a person in
+    (the bot answers too). One transaction a message, not one per question: the platform's
+    own work per message is what it takes from Rasa's cores under load (issue 14).
+    """
+    if session_factory is None:
+        return detect_language(text, current=Language.zh), None
+    if not text:
+        language = await run_in_transaction(
+            session_factory,
+            lambda session: chat_language(session=session, channel=channel, chat_id=chat),
+        )
+        return language, None
     reason = reason_in_text(text=text)
 
-    def work(session: Session) -> ChatTurn:
+    def work(session: Session) -> tuple[str, ChatTurn]:
+        language = remember_language(session=session, channel=channel, chat_id=chat, text=text)
         turn = chat_turn(session=session, channel=channel, chat_id=chat)
         if reason is not None and turn.state == ConversationState.bot:
             request_human(
@@ -130,13 +142,9 @@ async def _turn(
                 reason=reason,
                 detail=f"{reason_label(reason)}：{text}"[:500],
             )
-        return turn
+        return language, turn
 
-    try:
-        return await run_in_transaction(session_factory, work)
-    except Exception:  # the bot still answers when the hand-over cannot be looked up
-        log.exception("could not look up the hand-over state of %s:%s", channel, chat)
-        return None
+    return await run_in_transaction(session_factory, work)
 
 
 async def _relay_to_operator(
@@ -172,43 +180,6 @@ async def _reset_bot(
         )
 
 
-async def _queue_notice(
-    session_factory: sessionmaker[Session], channel: str, chat: str
-) -> list[BotReply]:
-    """The citizen's place in the operators' queue, once when the chat starts waiting."""
-    try:
-        notice = await run_in_transaction(
-            session_factory,
-            lambda session: take_queue_notice(
-                session=session, channel=channel, chat_id=chat, now=utcnow()
-            ),
-        )
-    except Exception:
-        log.exception("could not tell %s:%s their place in the queue", channel, chat)
-        return []
-    return [BotReply(text=notice)] if notice else []
-
-
-async def _language(
-    session_factory: sessionmaker[Session] | None, channel: str, chat_id: str, text: str
-) -> str:
-    """The language to answer in: decided from the text and kept on the chat (a blank text
-    keeps the chat's language); without a database, from the text alone."""
-    if session_factory is None:
-        return detect_language(text, current=Language.zh)
-    if not text:
-        return await run_in_transaction(
-            session_factory,
-            lambda session: chat_language(session=session, channel=channel, chat_id=chat_id),
-        )
-    return await run_in_transaction(
-        session_factory,
-        lambda session: remember_language(
-            session=session, channel=channel, chat_id=chat_id, text=text
-        ),
-    )
-
-
 def _nlu_summary(latest: dict[str, Any]) -> dict[str, Any]:
     """The parts of Rasa's parse worth keeping: intent, confidence, entities."""
     intent = latest.get("intent") or {}
@@ -222,26 +193,33 @@ def _nlu_summary(latest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _record(
+async def _after_rasa(
     session_factory: sessionmaker[Session],
     channel: str,
-    chat_id: str,
+    chat: str,
     text: str,
     nlu: dict[str, Any] | None,
     replies: list[BotReply],
-) -> None:
+) -> list[BotReply]:
+    """The replies with the citizen's place in the operators' queue (once, when the chat starts
+    waiting), and the exchange recorded with them, in one transaction."""
+
+    def work(session: Session) -> list[BotReply]:
+        notice = take_queue_notice(session=session, channel=channel, chat_id=chat, now=utcnow())
+        answered = [*replies, BotReply(text=notice)] if notice else replies
+        record_exchange(
+            session=session,
+            channel=channel,
+            chat_id=chat,
+            text=text,
+            nlu=nlu,
+            replies=[reply.text for reply in answered if reply.text],
+        )
+        return answered
+
     # Recording is for review and retraining; a failure must not cost the citizen the reply.
     try:
-        await run_in_transaction(
-            session_factory,
-            lambda session: record_exchange(
-                session=session,
-                channel=channel,
-                chat_id=chat_id,
-                text=text,
-                nlu=nlu,
-                replies=[reply.text for reply in replies if reply.text],
-            ),
-        )
+        return await run_in_transaction(session_factory, work)
     except Exception:
-        log.exception("could not record the exchange of %s:%s", channel, chat_id)
+        log.exception("could not record the exchange of %s:%s", channel, chat)
+        return replies
