@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from scripts.bench_stack import TimedBotApi
-from scripts.load_model import CONFIRM, Tally, report_for, think_seconds
+from scripts.load_model import CONFIRM, FILE_NEW, Tally, report_for, think_seconds
 
 TICKET_NO = re.compile(r"SZ\d{8}-\d{6}")
 TIMEOUT = 60.0
@@ -30,6 +30,11 @@ def _button(replies: list[dict[str, Any]], title: str) -> dict[str, Any] | None:
     return None
 
 
+def _titled(sent: Any, title: str) -> bool:
+    """Does this message to Telegram carry a button with this title?"""
+    return any(button["text"] == title for button in sent.buttons)
+
+
 def _tickets(texts: list[str]) -> set[str]:
     return {m.group(0) for text in texts for m in TICKET_NO.finditer(text or "")}
 
@@ -42,9 +47,14 @@ async def intake(
 ) -> None:
     """One intake conversation over a request/reply channel: the report, then 确认提交."""
     try:
-        button = _button(await say(report), CONFIRM)
+        replies = await say(report)
+        button = _button(replies, CONFIRM)
+        if button is None and (file_new := _button(replies, FILE_NEW)) is not None:
+            replies = await say(file_new["payload"])
+            button = _button(replies, CONFIRM)
         if button is None:
-            tally.errors.append(f"{label}: no read-back with 确认提交")
+            said = " / ".join(reply.get("text") or "" for reply in replies)
+            tally.errors.append(f"{label}: no read-back with 确认提交: {said[:120]}")
             return
         texts = [reply.get("text") or "" for reply in await say(button["payload"])]
         numbers = _tickets(texts)
@@ -139,7 +149,13 @@ async def telegram_citizen(
     while time.monotonic() < until:
         try:
             got = await turn(partial(api.user_says, chat_id, report_for(n, conversation)))
-            readback = await more_until(got, lambda s: any(b["text"] == CONFIRM for b in s.buttons))
+            offer = await more_until(got, lambda s: _titled(s, CONFIRM) or _titled(s, FILE_NEW))
+            if _titled(offer, FILE_NEW):
+                [button] = [b for b in offer.buttons if b["text"] == FILE_NEW]
+                got = await turn(
+                    partial(api.user_taps, chat_id, offer.message_id, button["callback_data"])
+                )
+            readback = await more_until(got, lambda s: _titled(s, CONFIRM))
             [button] = [b for b in readback.buttons if b["text"] == CONFIRM]
             got = await turn(
                 partial(api.user_taps, chat_id, readback.message_id, button["callback_data"])

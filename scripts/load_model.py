@@ -23,6 +23,9 @@ REPORTS: tuple[str, ...] = (
     "龙岗区坂田街道五和大道的红绿灯坏了",
 )
 CONFIRM = "确认提交"
+# Under many citizens the same report soon meets its own earlier ticket: the bot offers to
+# follow it, and the citizen files a new one all the same (a full intake each time).
+FILE_NEW = "仍然新建"
 
 
 def report_for(citizen: int, conversation: int) -> str:

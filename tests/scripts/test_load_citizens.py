@@ -29,12 +29,31 @@ async def test_the_citizen_taps_confirm_and_counts_the_ticket() -> None:
     assert (tally.tickets, tally.errors) == ({"SZ20261201-000123"}, [])
 
 
+async def test_offered_an_earlier_ticket_the_citizen_files_a_new_one() -> None:
+    offer = [
+        {
+            "text": "附近已有相同问题",
+            "buttons": [
+                {"title": "关注这个工单", "payload": "/follow"},
+                {"title": "仍然新建", "payload": "/file_new"},
+            ],
+        }
+    ]
+    readback = [{"text": "请核对", "buttons": [{"title": "确认提交", "payload": "/affirm"}]}]
+    filed = [{"text": "已提交，工单号 SZ20261201-000124"}]
+    said, say = scripted(offer, readback, filed)
+    tally = Tally()
+    await intake(say, "工地打桩", tally, "web")
+    assert said == ["工地打桩", "/file_new", "/affirm"]
+    assert (tally.tickets, tally.errors) == ({"SZ20261201-000124"}, [])
+
+
 async def test_no_read_back_or_a_failed_call_is_an_error_not_a_ticket() -> None:
     said, say = scripted([{"text": "您好"}])
     tally = Tally()
     await intake(say, "工地打桩", tally, "rasa")
     assert said == ["工地打桩"]
-    assert tally.errors == ["rasa: no read-back with 确认提交"]
+    assert tally.errors == ["rasa: no read-back with 确认提交: 您好"]
 
     async def broken(text: str) -> list[dict[str, Any]]:
         raise httpx.ConnectError("refused")
