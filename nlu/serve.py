@@ -1,5 +1,7 @@
 """`python -m nlu.serve [--active-model LINK] <rasa run options>`: `rasa run` with `--auth-token`
-from RASA_TOKEN, loading the model the fast way (nlu/fast_load.py).
+from RASA_TOKEN, loading the model the fast way (nlu/fast_load.py) and checking the action
+server's answers with a validator built once (nlu/action_validation.py) and finding stored
+events' classes from a table (nlu/event_types.py): under load those two were half of Rasa's CPU.
 
 Passed on the command line the token would show in every process listing (`ps`, /proc/*/cmdline
 is readable by all users); read from the environment here, it stays in this process.
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from rasa.__main__ import main
 
-from nlu import fast_load
+from nlu import action_validation, event_types, fast_load
 
 ACTIVE_OPTION = "--active-model"
 
@@ -65,6 +67,8 @@ def run() -> None:
     # otherwise take for an option ("expected one argument").
     sys.argv = ["rasa", "run", *options, f"--auth-token={token}"]
     fast_load.install()
+    action_validation.install()
+    event_types.install()
     main()
 
 

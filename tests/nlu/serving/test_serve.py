@@ -20,6 +20,8 @@ def test_the_token_reaches_rasa_run_even_when_it_starts_with_a_dash(
     monkeypatch.setattr(sys, "argv", ["nlu.serve", "--enable-api"])
     monkeypatch.setattr(serve, "main", lambda: seen.append(list(sys.argv)))
     monkeypatch.setattr(serve.fast_load, "install", lambda: None)
+    monkeypatch.setattr(serve.action_validation, "install", lambda: None)
+    monkeypatch.setattr(serve.event_types, "install", lambda: None)
     serve.run()
     parser = argparse.ArgumentParser()
     add_server_arguments(parser)
@@ -80,6 +82,8 @@ def test_the_chosen_model_reaches_rasa_run(models: Path, monkeypatch: pytest.Mon
                                       "--model", str(models / "suban.tar.gz")])  # fmt: skip
     monkeypatch.setattr(serve, "main", lambda: seen.append(list(sys.argv)))
     monkeypatch.setattr(serve.fast_load, "install", lambda: None)
+    monkeypatch.setattr(serve.action_validation, "install", lambda: None)
+    monkeypatch.setattr(serve.event_types, "install", lambda: None)
     serve.run()
     assert seen[0][:2] == ["rasa", "run"]
     assert seen[0][seen[0].index("--model") + 1] == str(models / "nlu-3.tar.gz")
