@@ -91,7 +91,10 @@ test: lint rasa-check browsers  ## everything CI runs; ends with pytest's summar
 	.venv-rasa/bin/python -m pytest tests/nlu/components tests/nlu/channels tests/nlu/serving \
 		-p no:cacheprovider \
 		--confcutdir=tests/nlu -q
-	$(VENV)/pytest
+	# without the real stack on every core (each worker has its own databases), then the
+	# end-to-end and browser tests, which share one stack, in one process
+	$(VENV)/pytest -m "not e2e" --numprocesses auto --maxprocesses 4
+	$(VENV)/pytest -m e2e
 
 eval-nlu: setup  ## NLU report (held-out, 5-fold CV, baseline, place accuracy) under var/reports/nlu
 	.venv-rasa/bin/python scripts/eval_nlu.py --out $(NLU_REPORT) --folds $(NLU_FOLDS)
