@@ -30,6 +30,7 @@ from actions.form_replies import (
     keep_on_new_subject,
     new_subject_text,
     no_more_detail,
+    retold_report,
     subject_category,
 )
 from actions.messages import (
@@ -162,7 +163,7 @@ async def continue_report(
     handler = _HANDLERS.get(requested)
     if handler is None:
         return {requested: None}
-    report = new_subject_text(utterance)
+    report = new_subject_text(utterance) or retold_report(utterance, values)
     if report is not None:
         return await new_subject(client, dispatcher, utterance, values, report, requested)
     corrected = await correction_while_asked(

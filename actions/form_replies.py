@@ -12,7 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_inquiry import faq_answer
 from actions.config import get_settings
 from actions.conversation import Utterance
-from actions.corrections import category_named_in, strip_openings
+from actions.corrections import (
+    CATEGORY_CHANGE_CONFIDENCE,
+    category_change,
+    category_named_in,
+    strip_fillers,
+    strip_openings,
+)
 from actions.messages import load_data, say, text
 
 DONE_MODIFYING = {"modifying": False, "modify_field": None, "confirmed": None}
@@ -67,6 +73,43 @@ def new_subject_text(utterance: Utterance) -> Optional[str]:
     if len(content) < int(lexicon["min_description_chars"]):
         return None
     return rest
+
+
+def retold_report(utterance: Utterance, values: Dict[str, Any]) -> Optional[str]:
+    """The new report when a correction changes the category and tells the new problem
+    ("等一下，我要反映的不是这个，是那边一排小贩把摊子摆到了马路上"), else None.
+
+    The old description was about the old problem, so the report starts again with the new
+    words, as after "我要说的是…". A bare "不是路灯，是噪音" only changes the category; so
+    does a message that says no correction (no cue, no leading "不对/sorry").
+    """
+    typed = utterance.free_text
+    current = values.get("service_code")
+    if not typed or not current:
+        return None
+    lexicon = load_data("lexicon")
+    lowered = typed.lower()
+    rest = strip_fillers(typed)
+    if rest == typed.strip() and not any(
+        str(cue).lower() in lowered for cue in lexicon["category_change_cues"]
+    ):
+        return None
+    category = category_change(utterance, values)
+    if category is None and utterance.confidence >= CATEGORY_CHANGE_CONFIDENCE:
+        category = utterance.category
+    if category in (None, "other", current):
+        return None
+    markers = [str(marker) for marker in lexicon["category_change_markers"]]
+    cut = max(
+        (lowered.rfind(m.lower()) + len(m) for m in markers if m.lower() in lowered), default=-1
+    )
+    story = (typed[cut:] if cut >= 0 else rest).strip(" ，,。.：:")
+    words = [*lexicon["category_words"].get(category, []), *lexicon["subject_change_openings"]]
+    content = story.lower()
+    for word in sorted((str(w).lower() for w in words), key=len, reverse=True):
+        content = content.replace(word, "")
+    content = "".join(ch for ch in content if ch.isalnum())
+    return story if len(content) >= int(lexicon["min_retold_chars"]) else None
 
 
 def subject_category(utterance: Utterance, report: str) -> Optional[str]:

@@ -243,6 +243,15 @@ def is_question(utterance: Utterance) -> bool:
     )
 
 
+def asks_where_a_place_is_due(utterance: Utterance) -> bool:
+    """At "where exactly?", a message that ends in a question mark and names no place is a
+    question ("我反映这个事，邻居会知道是我说的吗？"), whatever the NLU makes of it: the
+    address never takes it."""
+    if utterance.is_payload or not _QUESTION_MARK.search(utterance.text or ""):
+        return False
+    return not any(entity.get("entity") in PLACE_ENTITIES for entity in utterance.entities)
+
+
 def kinds_by_phrase() -> Dict[str, str]:
     """Every reply phrase with its kind (for tests and the data check)."""
     phrases, _, _ = _phrases()

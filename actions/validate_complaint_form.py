@@ -27,7 +27,7 @@ from actions.conversation import Utterance
 from actions.duplicates import FOLLOWED, OFFER_SLOT, answer_offer, check_for_duplicate
 from actions.form_replies import answer_question
 from actions.messages import say
-from actions.replies import is_question, offer_reply, reply_kind
+from actions.replies import asks_where_a_place_is_due, is_question, offer_reply, reply_kind
 from actions.submit_complaint import reset_events
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,9 @@ class ValidateComplaintForm(FormValidationAction):
             elif reply_kind(utterance) == "greet":
                 dispatcher.utter_message(response="utter_greet_in_form")
                 changes = {requested: None}  # a slot event, or Rasa rejects the form
-            elif is_question(utterance):
+            elif is_question(utterance) or (
+                requested == "address" and asks_where_a_place_is_due(utterance)
+            ):
                 answer_question(dispatcher, tracker.latest_message or {})
                 changes = {requested: None}
             elif requested == OFFER_SLOT and offer_reply(utterance) is not None:

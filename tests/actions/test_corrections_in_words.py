@@ -361,3 +361,41 @@ async def test_the_report_sent_twice_is_read_back_again_without_a_question(
     changes = await run_form(dispatcher, text=f"{WELL}。", intent="road", slots=report())
     assert changes["requested_slot"] == "confirmed"
     assert "没明白" not in "".join(texts(dispatcher))
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "told", "category"),
+    [
+        ("等一下，我要反映的不是这个，是那边一排小贩把摊子摆到了马路上", "street_vending",
+         "那边一排小贩把摊子摆到了马路上", "street_vending"),
+        ("啊不是，我想报的其实是停电，从昨晚一直到现在都没来电", "power_supply",
+         "停电，从昨晚一直到现在都没来电", "power_supply"),
+    ],
+)  # fmt: skip
+async def test_a_category_correction_that_tells_the_new_problem_starts_the_report_again(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, said: str, intent: str, told: str,
+    category: str,
+) -> None:  # fmt: skip
+    changes = await run_form(dispatcher, text=said, intent=intent, slots=report())
+    assert changes["service_code"] == category
+    assert changes["description"] == told  # not the manhole cover's any more
+    assert changes["district"] == "宝安区"  # the place still applies
+
+
+async def test_an_english_correction_that_tells_the_new_problem_starts_again(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    said = "Sorry, wrong issue. The real problem is the shops blasting loud music until midnight"
+    changes = await run_form(dispatcher, text=said, intent="noise", slots=report())
+    assert changes["service_code"] == "noise"
+    assert "loud music" in changes["description"]
+    assert "井盖" not in changes["description"]
+
+
+@pytest.mark.parametrize("said", ["不是井盖，是噪音", "不对，应该算噪音", "类别改成噪音"])
+async def test_a_bare_category_correction_keeps_the_description(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, said: str
+) -> None:
+    changes = await run_form(dispatcher, text=said, intent="noise", slots=report())
+    assert changes["service_code"] == "noise"
+    assert "description" not in changes or changes["description"] == WELL

@@ -241,3 +241,16 @@ def test_nlu_is_trusted_only_on_short_texts_without_entities() -> None:
         text="是福田", intent="affirm", confidence=0.9, entities=[entity("district", "福田区")]
     )
     assert reply_kind(with_place) is None
+
+
+@pytest.mark.parametrize(
+    "asked", ["我反映这个事，邻居会知道是我说的吗？", "Will my neighbours know it was me?"]
+)
+async def test_a_question_at_where_exactly_is_answered_and_never_the_address(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, asked: str
+) -> None:
+    slots = report(address=None, requested_slot="address")
+    changes = await run_form(dispatcher, text=asked, intent="complain_other", slots=slots)
+    assert changes.get("address") is None
+    assert changes["requested_slot"] == "address"
+    assert texts(dispatcher)  # answered (or noted), then asked again
