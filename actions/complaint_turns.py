@@ -64,7 +64,17 @@ def is_interruption(utterance: Utterance) -> bool:
     """Does this message ask for something else than answering the form?"""
     if utterance.intent not in INTERRUPTIONS:
         return False
-    return utterance.is_payload or utterance.confidence >= INTERRUPTION_CONFIDENCE
+    if utterance.is_payload:
+        return True
+    if utterance.intent == "request_human" and says_unknown(utterance.text):
+        return False  # "具体门牌我说不上来" answers the question; it asks for nobody
+    return utterance.confidence >= INTERRUPTION_CONFIDENCE
+
+
+def says_unknown(typed: str) -> bool:
+    """Does the text say the citizen does not know (lexicon unknown_words)?"""
+    lowered = typed.lower()
+    return any(str(word).lower() in lowered for word in load_data("lexicon")["unknown_words"])
 
 
 def is_description(report: str) -> bool:
@@ -282,8 +292,7 @@ async def _address(
     values: Dict[str, Any],
 ) -> Dict[str, Any]:
     answer = utterance.free_text
-    unknown = load_data("lexicon")["unknown_words"]
-    if utterance.intent == "deny" or (answer and any(word in answer for word in unknown)):
+    if utterance.intent == "deny" or (answer and says_unknown(answer)):
         return {"address": text("address_unknown")}
     place = within_known_area(values, await address_in(client, utterance))
     return place_changes(values, place) or {"address": values.get("address")}

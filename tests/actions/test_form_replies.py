@@ -254,3 +254,14 @@ async def test_a_question_at_where_exactly_is_answered_and_never_the_address(
     assert changes.get("address") is None
     assert changes["requested_slot"] == "address"
     assert texts(dispatcher)  # answered (or noted), then asked again
+
+
+async def test_not_knowing_the_house_number_is_no_request_for_a_person(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    slots = report(address=None, requested_slot="address")
+    changes = await run_form(
+        dispatcher, text="具体门牌我说不上来", intent="request_human", confidence=0.8, slots=slots
+    )
+    assert changes["events"]  # the form takes the answer; it is not rejected for a rule
+    assert changes["address"] == "（市民未能提供具体地址）"
