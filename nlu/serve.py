@@ -2,6 +2,7 @@
 from RASA_TOKEN, loading the model the fast way (nlu/fast_load.py) and checking the action
 server's answers with a validator built once (nlu/action_validation.py) and finding stored
 events' classes from a table (nlu/event_types.py): under load those two were half of Rasa's CPU.
+Its requests to the action server encode their JSON with ujson (nlu/endpoint_json.py).
 
 Passed on the command line the token would show in every process listing (`ps`, /proc/*/cmdline
 is readable by all users); read from the environment here, it stays in this process.
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from rasa.__main__ import main
 
-from nlu import action_validation, event_types, fast_load
+from nlu import action_validation, endpoint_json, event_types, fast_load
 
 ACTIVE_OPTION = "--active-model"
 
@@ -69,6 +70,7 @@ def run() -> None:
     fast_load.install()
     action_validation.install()
     event_types.install()
+    endpoint_json.install()
     main()
 
 

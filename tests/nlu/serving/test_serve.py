@@ -22,6 +22,7 @@ def test_the_token_reaches_rasa_run_even_when_it_starts_with_a_dash(
     monkeypatch.setattr(serve.fast_load, "install", lambda: None)
     monkeypatch.setattr(serve.action_validation, "install", lambda: None)
     monkeypatch.setattr(serve.event_types, "install", lambda: None)
+    monkeypatch.setattr(serve.endpoint_json, "install", lambda: None)
     serve.run()
     parser = argparse.ArgumentParser()
     add_server_arguments(parser)
@@ -84,6 +85,7 @@ def test_the_chosen_model_reaches_rasa_run(models: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(serve.fast_load, "install", lambda: None)
     monkeypatch.setattr(serve.action_validation, "install", lambda: None)
     monkeypatch.setattr(serve.event_types, "install", lambda: None)
+    monkeypatch.setattr(serve.endpoint_json, "install", lambda: None)
     serve.run()
     assert seen[0][:2] == ["rasa", "run"]
     assert seen[0][seen[0].index("--model") + 1] == str(models / "nlu-3.tar.gz")
