@@ -61,8 +61,8 @@ def test_the_shipped_conversations_are_many_split_and_name_real_codes_and_places
     load_stray_words()
     assert len(conversations) >= 80
     splits = Counter(conversation.split for conversation in conversations)
-    # at least a quarter held out; since the blind batch (blind.yml) a little over half
-    assert 0.25 <= splits["heldout"] / len(conversations) <= 0.6
+    # at least a quarter held out; since the blind batches (blind*.yml) about three fifths
+    assert 0.25 <= splits["heldout"] / len(conversations) <= 0.65
     codes = {category.service_code for category in load_catalogue().categories}
     districts = set(district_names())
     for conversation in conversations:
