@@ -114,6 +114,11 @@ def category_named_in(typed: str) -> Optional[str]:
     return max(named)[1] if named else None
 
 
+# Words naming the place as what was wrong ("地点说错了"); 区 and 街道 are left out, being parts
+# of place names.
+_PLACE_FIELD_WORDS = ("地点", "地址", "位置", "place", "address", "location")
+
+
 def category_change(utterance: Utterance, values: Dict[str, Any]) -> Optional[str]:
     """The category "不是路灯，是噪音" / "类别改成噪音" asks for, or None."""
     typed = utterance.free_text.lower()
@@ -127,6 +132,11 @@ def category_change(utterance: Utterance, values: Dict[str, Any]) -> Optional[st
     )
     if cut < 0:
         return None
+    said_wrong = typed[:cut]
+    if any(str(word) in said_wrong for word in _PLACE_FIELD_WORDS) and not any(
+        str(word) in said_wrong for word in labels()["modify_words"]["category"]
+    ):
+        return None  # "地点说错了，其实是车公庙地铁站": the place is corrected, not the category
     # The category the report already has counts too ("应该算排水的问题" for a drainage report
     # confirms it); callers change only a different one.
     return category_named_in(typed[cut:])

@@ -81,7 +81,8 @@ def retold_report(utterance: Utterance, values: Dict[str, Any]) -> Optional[str]
 
     The old description was about the old problem, so the report starts again with the new
     words, as after "我要说的是…". A bare "不是路灯，是噪音" only changes the category; so
-    does a message that says no correction (no cue, no leading "不对/sorry").
+    does a message that says no correction (no cue, no leading "不对/sorry"), or one the NLU
+    does not read as a report of the new problem ("其实是福田区车公庙地铁站的B口": a place).
     """
     typed = utterance.free_text
     current = values.get("service_code")
@@ -97,8 +98,8 @@ def retold_report(utterance: Utterance, values: Dict[str, Any]) -> Optional[str]
     category = category_change(utterance, values)
     if category is None and utterance.confidence >= CATEGORY_CHANGE_CONFIDENCE:
         category = utterance.category
-    if category in (None, "other", current):
-        return None
+    if category in (None, "other", current) or utterance.category != category:
+        return None  # not read as a report of the new problem: a place or other correction
     markers = [str(marker) for marker in lexicon["category_change_markers"]]
     cut = max(
         (lowered.rfind(m.lower()) + len(m) for m in markers if m.lower() in lowered), default=-1

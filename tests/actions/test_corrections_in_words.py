@@ -399,3 +399,39 @@ async def test_a_bare_category_correction_keeps_the_description(
     changes = await run_form(dispatcher, text=said, intent="noise", slots=report())
     assert changes["service_code"] == "noise"
     assert "description" not in changes or changes["description"] == WELL
+
+
+async def test_a_place_correction_with_actually_is_no_new_subject(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    said = "不好意思，地点说错了，其实是福田区车公庙地铁站的B口"
+    changes = await run_form(dispatcher, text=said, intent="inform", slots=report())
+    assert changes.get("description", WELL) == WELL
+    assert changes.get("service_code", "road") == "road"
+
+
+async def test_a_new_subject_after_sighs_and_repeated_noes_keeps_only_the_new_words(
+    platform: FakePlatform, dispatcher: CollectingDispatcher
+) -> None:
+    said = "哎不是不是，我真正要反映的是那边几家大排档把桌椅摆满了人行道"
+    changes = await run_form(dispatcher, text=said, intent="street_vending", slots=report())
+    assert changes["description"] == "那边几家大排档把桌椅摆满了人行道"
+
+
+@pytest.mark.parametrize(
+    "said", ["具体哪条路我真叫不上名字", "Sorry, no idea of the exact address"]
+)
+async def test_not_knowing_the_road_is_never_the_address(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, said: str
+) -> None:
+    slots = report(address=None, requested_slot="address")
+    changes = await run_form(dispatcher, text=said, intent="inform", slots=slots)
+    assert changes["address"] == "（市民未能提供具体地址）"
+
+
+@pytest.mark.parametrize("said", ["都对，发过去吧", "looks right, send it in"])
+async def test_more_typed_confirmations_file_the_report(
+    platform: FakePlatform, dispatcher: CollectingDispatcher, said: str
+) -> None:
+    changes = await run_form(dispatcher, text=said, intent="affirm", slots=report())
+    assert changes.get("confirmed") is True or changes.get("requested_slot") is None
