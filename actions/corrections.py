@@ -119,6 +119,14 @@ def category_named_in(typed: str) -> Optional[str]:
 _PLACE_FIELD_WORDS = ("地点", "地址", "位置", "place", "address", "location")
 
 
+def names_the_place_as_wrong(typed: str) -> bool:
+    """Does the text name the place, and not the category, as what was wrong ("地点说错了")?"""
+    lowered = typed.lower()
+    return any(word in lowered for word in _PLACE_FIELD_WORDS) and not any(
+        str(word) in lowered for word in labels()["modify_words"]["category"]
+    )
+
+
 def category_change(utterance: Utterance, values: Dict[str, Any]) -> Optional[str]:
     """The category "不是路灯，是噪音" / "类别改成噪音" asks for, or None."""
     typed = utterance.free_text.lower()
@@ -132,10 +140,7 @@ def category_change(utterance: Utterance, values: Dict[str, Any]) -> Optional[st
     )
     if cut < 0:
         return None
-    said_wrong = typed[:cut]
-    if any(str(word) in said_wrong for word in _PLACE_FIELD_WORDS) and not any(
-        str(word) in said_wrong for word in labels()["modify_words"]["category"]
-    ):
+    if names_the_place_as_wrong(typed[:cut]):
         return None  # "地点说错了，其实是车公庙地铁站": the place is corrected, not the category
     # The category the report already has counts too ("应该算排水的问题" for a drainage report
     # confirms it); callers change only a different one.

@@ -16,6 +16,7 @@ from actions.corrections import (
     CATEGORY_CHANGE_CONFIDENCE,
     category_change,
     category_named_in,
+    names_the_place_as_wrong,
     strip_fillers,
     strip_openings,
 )
@@ -90,6 +91,8 @@ def retold_report(utterance: Utterance, values: Dict[str, Any]) -> Optional[str]
         return None
     lexicon = load_data("lexicon")
     lowered = typed.lower()
+    if names_the_place_as_wrong(typed):
+        return None
     rest = strip_fillers(typed)
     if rest == typed.strip() and not any(
         str(cue).lower() in lowered for cue in lexicon["category_change_cues"]
